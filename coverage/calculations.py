@@ -1,0 +1,743 @@
+"""The coverage service: coverage, gap, required pace and projection.
+
+Plain, typed functions over pandas DataFrames and small dataclasses; no Django, no
+I/O. The definitions follow ``docs/definitions.md`` (copied from the domain
+contract) to the letter. Arithmetic that feeds a ``ceil`` or a rounding is done
+with ``Fraction`` so that a figure such as 60% × 1,626,300 is never off by one
+through floating-point error.
+
+Frames used here (all produced by ``coverage.selectors``):
+
+- ``monthly``: one row per region and month, columns
+  ``year, month, region_code, active, nonactive`` (already summed over sectors
+  and segments in SQL).
+- ``workforce``: ``year, region_code, sector_code, basis, workers``; an empty
+  ``region_code`` is the province, an empty ``sector_code`` is all sectors.
+- ``regions``: ``region_code, name, branch_code``; ``branches``: ``branch_code, name``.
+- ``targets``: ``year, scope_type, scope_code, basis, target_count, target_pct``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+import pandas as pd
+
+PROVINCE_CODE = "53"
+MISMATCH_TOLERANCE = Fraction(5, 100)
+AT_RISK_SHARE = Fraction(3, 4)
+
+ScopeKind = Literal["province", "branch", "region"]
+Status = Literal[
+    "achieved", "missed", "insufficient_data", "on_track", "at_risk", "off_track", "no_target"
+]
+TargetSource = Literal["set", "allocated"]
+
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class InvalidPeriod(ValueError):
+    """A period string that is not ``YYYY-MM`` with a month from 01 to 12."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reported month; counts are end-of-month stocks."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD_RE.match(text.strip())
+        if not match:
+            raise InvalidPeriod(text)
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12 or year < 2000:
+            raise InvalidPeriod(text)
+        return cls(year, month)
+
+    @classmethod
+    def from_index(cls, index: int) -> Period:
+        return cls(index // 12, index % 12 + 1)
+
+    @property
+    def index(self) -> int:
+        """Months since year 0, so that consecutive months differ by one."""
+        return self.year * 12 + self.month - 1
+
+    def shift(self, months: int) -> Period:
+        return Period.from_index(self.index + months)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The province, a branch or a region, with the regions it is made of."""
+
+    kind: ScopeKind
+    code: str
+    name: str
+    region_codes: frozenset[str]
+    branch_code: str | None = None  # the branch a region belongs to
+
+
+@dataclass(frozen=True)
+class Denominator:
+    """A workforce figure and the year it was taken from (``None`` if there is none)."""
+
+    workers: int | None
+    year: int | None
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """A target as stored: a count, a percentage of the basis, or both."""
+
+    count: int | None
+    pct: Fraction | None
+
+
+@dataclass(frozen=True)
+class ResolvedTarget:
+    count: int | None
+    pct: Fraction | None
+    source: TargetSource | None
+    implied_denominator: Fraction | None = None
+    denominator_mismatch: bool = False
+
+
+NO_TARGET = ResolvedTarget(count=None, pct=None, source=None)
+
+
+@dataclass(frozen=True)
+class ScopeMetrics:
+    """Every headline figure of one scope for one period and basis."""
+
+    period: Period
+    active: int
+    nonactive: int
+    denominator: Denominator
+    target: ResolvedTarget
+    coverage_pct: Fraction | None
+    gap_count: int | None
+    gap_pp: Fraction | None
+    months_remaining: int
+    required_monthly_pace: int | None
+    run_rate: Fraction | None
+    projected_at_deadline: int | None
+    projected_month_reached: Period | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    code: str
+    name: str
+    active: int
+    denominator: int | None
+    coverage_pct: Fraction | None
+    target_count: int | None
+    gap_count: int | None
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    scope: Scope
+    basis: str
+    metrics: ScopeMetrics
+    by_branch: list[BreakdownRow] = field(default_factory=list)
+    by_region: list[BreakdownRow] = field(default_factory=list)
+    by_sector: list[BreakdownRow] = field(default_factory=list)
+    by_segment: list[BreakdownRow] = field(default_factory=list)
+
+
+# --- small arithmetic helpers -------------------------------------------------
+
+
+def round_half_up(value: Fraction) -> int:
+    """Round to the nearest integer, halves away from zero (as people round counts)."""
+    if value >= 0:
+        return math.floor(value + Fraction(1, 2))
+    return -math.floor(-value + Fraction(1, 2))
+
+
+def to_fraction(value: float | int | Decimal | str | Fraction) -> Fraction:
+    if isinstance(value, float):
+        return Fraction(str(value))
+    return Fraction(value)
+
+
+def coverage_pct(active: int, denominator: int | None) -> Fraction | None:
+    """``100 × active / denominator``; none without a (positive) denominator."""
+    if not denominator:
+        return None
+    return Fraction(100 * active, denominator)
+
+
+def gap_count(target_count: int | None, active: int) -> int | None:
+    """Participants still to enrol; never negative."""
+    if target_count is None:
+        return None
+    return max(target_count - active, 0)
+
+
+def months_remaining(period: Period) -> int:
+    """Months after ``period`` up to and including December: April → 8, December → 0."""
+    return 12 - period.month
+
+
+def required_monthly_pace(gap: int | None, remaining: int) -> int | None:
+    """New participants needed per month to close the gap by December.
+
+    0 when there is no gap (also in December); none when no month is left.
+    """
+    if gap is None:
+        return None
+    if gap == 0:
+        return 0
+    if remaining == 0:
+        return None
+    return math.ceil(Fraction(gap, remaining))
+
+
+def run_rate(active_by_period: Mapping[Period, int], period: Period) -> Fraction | None:
+    """Average net monthly change over the last three months.
+
+    ``(active(t) − active(t−k)) / k`` with ``k`` the largest of 3, 2, 1 for which
+    the scope has data in month ``t−k``; none if it has none of them.
+    """
+    current = active_by_period.get(period)
+    if current is None:
+        return None
+    for k in (3, 2, 1):
+        earlier = active_by_period.get(period.shift(-k))
+        if earlier is not None:
+            return Fraction(current - earlier, k)
+    return None
+
+
+def projected_at_deadline(active: int, rate: Fraction | None, remaining: int) -> int | None:
+    if rate is None:
+        return None
+    return round_half_up(active + rate * remaining)
+
+
+def projected_month_reached(
+    *, period: Period, active: int, target_count: int | None, rate: Fraction | None
+) -> Period | None:
+    """First month the run rate reaches the target (may be after December)."""
+    if target_count is None:
+        return None
+    if active >= target_count:
+        return period
+    if rate is None or rate <= 0:
+        return None
+    months = math.ceil(Fraction(target_count - active) / rate)
+    return period.shift(months)
+
+
+def status(
+    *,
+    period: Period,
+    active: int,
+    target_count: int | None,
+    rate: Fraction | None,
+    pace: int | None,
+) -> Status:
+    if target_count is None:
+        return "no_target"
+    if active >= target_count:
+        return "achieved"
+    if period.month == 12:
+        return "missed"
+    if rate is None or pace is None:
+        return "insufficient_data"
+    if rate >= pace:
+        return "on_track"
+    if rate >= AT_RISK_SHARE * pace:
+        return "at_risk"
+    return "off_track"
+
+
+def target_path(*, december_before: int, target_count: int, month: int) -> Fraction:
+    """What month ``month`` should show on the straight line from last December to the target."""
+    return december_before + Fraction(target_count - december_before) * month / 12
+
+
+# --- denominators ------------------------------------------------------------------
+
+
+def area_totals(workforce: pd.DataFrame, *, basis: str, sector_code: str | None) -> pd.DataFrame:
+    """Workers per area (a region, or the province as ``None``) and year, for one slice.
+
+    For all sectors (``sector_code`` None) an area's own total row is used; where an
+    area-year has only per-sector rows, their sum stands in for the total.
+    Returns ``region_code, year, workers``.
+    """
+    rows = workforce[workforce["basis"] == basis]
+    columns = ["region_code", "year", "workers"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    area = rows["region_code"].fillna(PROVINCE_CODE)
+    rows = rows.assign(region_code=area)
+    if sector_code is not None:
+        picked = rows[rows["sector_code"] == sector_code]
+        return picked[columns].reset_index(drop=True)
+    totals = rows[rows["sector_code"].isna()][columns]
+    by_sector = (
+        rows[rows["sector_code"].notna()]
+        .groupby(["region_code", "year"], as_index=False)["workers"]
+        .sum()
+    )
+    merged = by_sector.merge(totals[["region_code", "year"]], how="left", indicator=True)
+    missing_totals = merged[merged["_merge"] == "left_only"][columns]
+    return pd.concat([totals, missing_totals], ignore_index=True)
+
+
+def scope_denominator(totals: pd.DataFrame, *, scope: Scope, year: int) -> Denominator:
+    """The scope's figure for ``year``, or for the latest earlier year that has one.
+
+    For the province an explicit province row wins over the sum of regions in the
+    same year; a branch (and the province without its own row) is the sum of its
+    regions' figures for that year.
+    """
+    rows = totals[totals["year"] <= year]
+    regional = rows[rows["region_code"].isin(scope.region_codes)]
+    own = rows[rows["region_code"] == PROVINCE_CODE] if scope.kind == "province" else rows.iloc[0:0]
+    years = set(regional["year"]).union(own["year"])
+    if not years:
+        return Denominator(workers=None, year=None)
+    used = int(max(years))
+    own_in_year = own[own["year"] == used]
+    if not own_in_year.empty:
+        return Denominator(workers=int(own_in_year["workers"].iloc[0]), year=used)
+    return Denominator(workers=int(regional[regional["year"] == used]["workers"].sum()), year=used)
+
+
+def region_denominators(totals: pd.DataFrame, *, year: int) -> dict[str, int]:
+    """Each region's latest figure up to ``year`` (regions without one are absent)."""
+    rows = totals[(totals["year"] <= year) & (totals["region_code"] != PROVINCE_CODE)]
+    if rows.empty:
+        return {}
+    latest = rows.sort_values("year").groupby("region_code").tail(1)
+    return {
+        str(code): int(workers)
+        for code, workers in zip(latest["region_code"], latest["workers"], strict=True)
+    }
+
+
+# --- targets --------------------------------------------------------------------------
+
+
+def target_count_of(spec: TargetSpec, denominator: int | None) -> int | None:
+    """The count a target stands for: its count, else ``ceil(pct × denominator / 100)``."""
+    if spec.count is not None:
+        return spec.count
+    if spec.pct is None or denominator is None:
+        return None
+    return math.ceil(spec.pct * denominator / 100)
+
+
+def resolve_target(chain: Sequence[tuple[int | None, TargetSpec | None]]) -> ResolvedTarget:
+    """Resolve a scope's target from ``chain``: the scope first, then enclosing scopes.
+
+    Each link is ``(denominator, target or None)``. The scope's own target wins;
+    otherwise the nearest enclosing target is allocated by the scope's share of that
+    scope's denominator (rounded) and marked ``allocated``.
+    """
+    if not chain:
+        return NO_TARGET
+    own_denominator = chain[0][0]
+    for depth, (denominator, spec) in enumerate(chain):
+        if spec is None:
+            continue
+        count = target_count_of(spec, denominator)
+        if depth == 0:
+            return _own_target(spec, count, own_denominator)
+        if count is None or not denominator or own_denominator is None:
+            return ResolvedTarget(count=None, pct=None, source="allocated")
+        allocated = round_half_up(Fraction(count * own_denominator, denominator))
+        return ResolvedTarget(
+            count=allocated,
+            pct=coverage_pct(allocated, own_denominator),
+            source="allocated",
+        )
+    return NO_TARGET
+
+
+def _own_target(spec: TargetSpec, count: int | None, denominator: int | None) -> ResolvedTarget:
+    implied: Fraction | None = None
+    mismatch = False
+    if spec.count is not None and spec.pct is not None and spec.pct > 0:
+        implied = Fraction(spec.count * 100) / spec.pct
+        if denominator:
+            mismatch = abs(implied - denominator) / denominator > MISMATCH_TOLERANCE
+    pct = (
+        spec.pct
+        if spec.pct is not None
+        else (coverage_pct(count, denominator) if count is not None else None)
+    )
+    return ResolvedTarget(
+        count=count,
+        pct=pct,
+        source="set",
+        implied_denominator=implied,
+        denominator_mismatch=mismatch,
+    )
+
+
+def target_specs(
+    targets: pd.DataFrame, *, year: int, basis: str
+) -> dict[tuple[str, str], TargetSpec]:
+    """Targets of one year and basis keyed by ``(scope_type, scope_code)``."""
+    rows = targets[(targets["year"] == year) & (targets["basis"] == basis)]
+    specs: dict[tuple[str, str], TargetSpec] = {}
+    for row in rows.itertuples(index=False):
+        count = None if pd.isna(row.target_count) else int(row.target_count)
+        pct = None if pd.isna(row.target_pct) else to_fraction(row.target_pct)
+        specs[(str(row.scope_type), str(row.scope_code))] = TargetSpec(count=count, pct=pct)
+    return specs
+
+
+# --- metrics of a scope -------------------------------------------------------------
+
+
+def active_series(monthly: pd.DataFrame, region_codes: Iterable[str]) -> pd.DataFrame:
+    """Monthly totals of a set of regions: ``year, month, active, nonactive``.
+
+    A month appears only if at least one of the regions has data in it.
+    """
+    rows = monthly[monthly["region_code"].isin(set(region_codes))]
+    if rows.empty:
+        return pd.DataFrame(columns=["year", "month", "active", "nonactive"])
+    return (
+        rows.groupby(["year", "month"], as_index=False)[["active", "nonactive"]]
+        .sum()
+        .sort_values(["year", "month"])
+        .reset_index(drop=True)
+    )
+
+
+def scope_metrics(
+    *,
+    period: Period,
+    series: pd.DataFrame,
+    denominator: Denominator,
+    target: ResolvedTarget,
+) -> ScopeMetrics:
+    """All headline figures of a scope from its monthly series, denominator and target."""
+    by_period = {
+        Period(int(y), int(m)): int(a)
+        for y, m, a in zip(series["year"], series["month"], series["active"], strict=True)
+    }
+    nonactive_by_period = {
+        Period(int(y), int(m)): int(n)
+        for y, m, n in zip(series["year"], series["month"], series["nonactive"], strict=True)
+    }
+    active = by_period.get(period, 0)
+    remaining = months_remaining(period)
+    gap = gap_count(target.count, active)
+    pace = required_monthly_pace(gap, remaining)
+    rate = run_rate(by_period, period)
+    pct = coverage_pct(active, denominator.workers)
+    return ScopeMetrics(
+        period=period,
+        active=active,
+        nonactive=nonactive_by_period.get(period, 0),
+        denominator=denominator,
+        target=target,
+        coverage_pct=pct,
+        gap_count=gap,
+        gap_pp=None if target.pct is None or pct is None else target.pct - pct,
+        months_remaining=remaining,
+        required_monthly_pace=pace,
+        run_rate=rate,
+        projected_at_deadline=projected_at_deadline(active, rate, remaining),
+        projected_month_reached=projected_month_reached(
+            period=period, active=active, target_count=target.count, rate=rate
+        ),
+        status=status(
+            period=period, active=active, target_count=target.count, rate=rate, pace=pace
+        ),
+    )
+
+
+# --- the whole summary --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceFrames:
+    """What the summary needs to know about the organisation, as frames."""
+
+    regions: pd.DataFrame  # region_code, name, branch_code
+    branches: pd.DataFrame  # branch_code, name
+    sectors: pd.DataFrame  # sector_code, name
+    segments: pd.DataFrame  # segment_code, name, is_formal
+
+    def region_codes_of_branch(self, branch_code: str) -> frozenset[str]:
+        rows = self.regions[self.regions["branch_code"] == branch_code]
+        return frozenset(str(code) for code in rows["region_code"])
+
+    def province(self) -> Scope:
+        return Scope(
+            kind="province",
+            code=PROVINCE_CODE,
+            name="Nusa Tenggara Timur",
+            region_codes=frozenset(str(code) for code in self.regions["region_code"]),
+        )
+
+    def scope(self, code: str) -> Scope | None:
+        """The scope named by ``code``: ``53``, a branch code or a region's BPS code."""
+        code = code.strip()
+        if code == PROVINCE_CODE:
+            return self.province()
+        branch = self.branches[self.branches["branch_code"] == code.upper()]
+        if not branch.empty:
+            branch_code = str(branch["branch_code"].iloc[0])
+            return Scope(
+                kind="branch",
+                code=branch_code,
+                name=str(branch["name"].iloc[0]),
+                region_codes=self.region_codes_of_branch(branch_code),
+            )
+        region = self.regions[self.regions["region_code"] == code]
+        if not region.empty:
+            return Scope(
+                kind="region",
+                code=code,
+                name=str(region["name"].iloc[0]),
+                region_codes=frozenset([code]),
+                branch_code=str(region["branch_code"].iloc[0]),
+            )
+        return None
+
+
+def coverage_summary(
+    *,
+    period: Period,
+    scope: Scope,
+    basis: str,
+    reference: ReferenceFrames,
+    monthly: pd.DataFrame,
+    workforce: pd.DataFrame,
+    targets: pd.DataFrame,
+    sector_active: pd.DataFrame,
+    segment_active: pd.DataFrame,
+) -> CoverageSummary:
+    """Headline metrics of ``scope`` plus its breakdown by branch, region, sector, segment.
+
+    ``sector_active`` and ``segment_active`` hold the scope's active participants in
+    ``period`` per ``sector_code`` / ``segment_code``.
+    """
+    totals = area_totals(workforce, basis=basis, sector_code=None)
+    specs = target_specs(targets, year=period.year, basis=basis)
+    province = reference.province()
+    province_denominator = scope_denominator(totals, scope=province, year=period.year)
+    province_spec = specs.get(("province", PROVINCE_CODE))
+    region_figures = region_denominators(totals, year=period.year)
+    at_period = monthly[(monthly["year"] == period.year) & (monthly["month"] == period.month)]
+    region_active = {
+        str(code): int(active)
+        for code, active in zip(at_period["region_code"], at_period["active"], strict=True)
+    }
+
+    branch_denominators: dict[str, Denominator] = {}
+    for branch_code in reference.branches["branch_code"]:
+        branch_scope = Scope(
+            kind="branch",
+            code=str(branch_code),
+            name="",
+            region_codes=reference.region_codes_of_branch(str(branch_code)),
+        )
+        branch_denominators[str(branch_code)] = scope_denominator(
+            totals, scope=branch_scope, year=period.year
+        )
+
+    def branch_chain(branch_code: str) -> list[tuple[int | None, TargetSpec | None]]:
+        return [
+            (branch_denominators[branch_code].workers, specs.get(("branch", branch_code))),
+            (province_denominator.workers, province_spec),
+        ]
+
+    def region_target(region_code: str, branch_code: str) -> ResolvedTarget:
+        chain = [(region_figures.get(region_code), specs.get(("region", region_code)))]
+        return resolve_target(chain + branch_chain(branch_code))
+
+    if scope.kind == "province":
+        denominator = province_denominator
+        target = resolve_target([(denominator.workers, province_spec)])
+    elif scope.kind == "branch":
+        denominator = branch_denominators.get(scope.code) or scope_denominator(
+            totals, scope=scope, year=period.year
+        )
+        target = resolve_target(branch_chain(scope.code))
+    else:
+        denominator = scope_denominator(totals, scope=scope, year=period.year)
+        target = region_target(scope.code, scope.branch_code or "")
+
+    metrics = scope_metrics(
+        period=period,
+        series=active_series(monthly, scope.region_codes),
+        denominator=denominator,
+        target=target,
+    )
+
+    by_branch: list[BreakdownRow] = []
+    if scope.kind in ("province", "branch"):
+        for row in reference.branches.itertuples(index=False):
+            code = str(row.branch_code)
+            if scope.kind == "branch" and code != scope.code:
+                continue
+            members = reference.region_codes_of_branch(code)
+            active = sum(region_active.get(member, 0) for member in members)
+            branch_target = resolve_target(branch_chain(code))
+            by_branch.append(
+                _breakdown_row(
+                    code=code,
+                    name=str(row.name),
+                    active=active,
+                    denominator=branch_denominators[code].workers,
+                    target_count=branch_target.count,
+                )
+            )
+
+    by_region: list[BreakdownRow] = []
+    for row in reference.regions.itertuples(index=False):
+        code = str(row.region_code)
+        if code not in scope.region_codes:
+            continue
+        by_region.append(
+            _breakdown_row(
+                code=code,
+                name=str(row.name),
+                active=region_active.get(code, 0),
+                denominator=region_figures.get(code),
+                target_count=region_target(code, str(row.branch_code)).count,
+            )
+        )
+
+    by_sector: list[BreakdownRow] = []
+    sector_names = dict(
+        zip(reference.sectors["sector_code"], reference.sectors["name"], strict=True)
+    )
+    for row in sector_active.sort_values("sector_code").itertuples(index=False):
+        code = str(row.sector_code)
+        sector_totals = area_totals(workforce, basis=basis, sector_code=code)
+        sector_denominator = scope_denominator(sector_totals, scope=scope, year=period.year)
+        by_sector.append(
+            _breakdown_row(
+                code=code,
+                name=str(sector_names.get(code, code)),
+                active=int(row.active),
+                denominator=sector_denominator.workers,
+                target_count=None,
+            )
+        )
+
+    by_segment: list[BreakdownRow] = []
+    segment_values = dict(
+        zip(segment_active["segment_code"], segment_active["active"], strict=True)
+    )
+    for row in reference.segments.itertuples(index=False):
+        code = str(row.segment_code)
+        by_segment.append(
+            _breakdown_row(
+                code=code,
+                name=str(row.name),
+                active=int(segment_values.get(code, 0)),
+                denominator=None,
+                target_count=None,
+            )
+        )
+
+    return CoverageSummary(
+        scope=scope,
+        basis=basis,
+        metrics=metrics,
+        by_branch=by_branch,
+        by_region=by_region,
+        by_sector=by_sector,
+        by_segment=by_segment,
+    )
+
+
+def _breakdown_row(
+    *, code: str, name: str, active: int, denominator: int | None, target_count: int | None
+) -> BreakdownRow:
+    return BreakdownRow(
+        code=code,
+        name=name,
+        active=active,
+        denominator=denominator,
+        coverage_pct=coverage_pct(active, denominator),
+        target_count=target_count,
+        gap_count=gap_count(target_count, active),
+    )
+
+
+# --- the JSON contract ---------------------------------------------------------------
+
+
+def _pct(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _number(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def summary_as_dict(summary: CoverageSummary) -> dict[str, object]:
+    """The one result shape shared by the pages, ``/api/coverage`` and the CLI."""
+    m = summary.metrics
+    return {
+        "period": str(m.period),
+        "scope": summary.scope.code,
+        "scope_type": summary.scope.kind,
+        "scope_name": summary.scope.name,
+        "basis": summary.basis,
+        "active": m.active,
+        "nonactive": m.nonactive,
+        "denominator": m.denominator.workers,
+        "denominator_year": m.denominator.year,
+        "coverage_pct": _pct(m.coverage_pct),
+        "target_count": m.target.count,
+        "target_pct": _pct(m.target.pct),
+        "target_source": m.target.source,
+        "implied_denominator": _number(m.target.implied_denominator),
+        "denominator_mismatch": m.target.denominator_mismatch,
+        "gap_count": m.gap_count,
+        "gap_pp": _pct(m.gap_pp),
+        "months_remaining": m.months_remaining,
+        "required_monthly_pace": m.required_monthly_pace,
+        "run_rate": _number(m.run_rate),
+        "projected_at_deadline": m.projected_at_deadline,
+        "projected_month_reached": (
+            str(m.projected_month_reached) if m.projected_month_reached else None
+        ),
+        "status": m.status,
+        "by_branch": [_row_as_dict(row) for row in summary.by_branch],
+        "by_region": [_row_as_dict(row) for row in summary.by_region],
+        "by_sector": [_row_as_dict(row) for row in summary.by_sector],
+        "by_segment": [_row_as_dict(row) for row in summary.by_segment],
+    }
+
+
+def _row_as_dict(row: BreakdownRow) -> dict[str, object]:
+    return {
+        "code": row.code,
+        "name": row.name,
+        "active": row.active,
+        "denominator": row.denominator,
+        "coverage_pct": _pct(row.coverage_pct),
+        "target_count": row.target_count,
+        "gap_count": row.gap_count,
+    }

@@ -1,0 +1,246 @@
+"""Synthetic but plausible demo data ("Data contoh"), built as plain records.
+
+No real per-region participant series is public. These figures follow the public
+province totals (≈ 550 thousand active in early 2025 on a UCJ base of ≈ 1.63
+million; BPS labour force 3.12 million), spread over regions by population, over
+segments with informal (BPU) far below formal, and over sectors with agriculture
+the largest workforce and the lowest coverage. The series is deterministic for a
+given seed so that screenshots and tests are repeatable.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from .calculations import Period
+
+FIRST_PERIOD = Period(2023, 1)
+LAST_PERIOD = Period(2025, 4)
+DEMO_SOURCE = "Data contoh (sintetis)"
+
+# BPS mid-2024 population as reported in the press; only used to spread demo data.
+POPULATION = {
+    "5301": 155_013, "5302": 259_261, "5303": 380_212, "5304": 481_281, "5305": 275_439,
+    "5306": 235_709, "5307": 225_020, "5308": 143_345, "5309": 292_523, "5310": 340_327,
+    "5311": 281_371, "5312": 174_088, "5313": 334_464, "5314": 152_950, "5315": 276_284,
+    "5316": 92_354, "5317": 328_771, "5318": 168_355, "5319": 296_174, "5320": 94_797,
+    "5321": 193_510, "5371": 474_801,
+}  # fmt: skip
+
+# How much more (or less) enrolled a region is than its population suggests:
+# the city and the border regency Belu far ahead, Malaka far behind (press reports).
+REGION_PROPENSITY = {"5371": 3.2, "5306": 2.4, "5311": 1.3, "5310": 1.2, "5315": 1.3, "5321": 0.15}
+
+# Share of the BPS labour force by KBLI section (NTT: about half in agriculture,
+# trade ≈ 12.5 %, manufacturing ≈ 9.4 %).
+WORKFORCE_SECTOR_SHARE = {
+    "A": 0.50, "B": 0.010, "C": 0.094, "D": 0.002, "E": 0.003, "F": 0.040, "G": 0.125,
+    "H": 0.030, "I": 0.030, "J": 0.005, "K": 0.007, "L": 0.002, "M": 0.004, "N": 0.006,
+    "O": 0.040, "P": 0.052, "Q": 0.018, "R": 0.003, "S": 0.025, "T": 0.003, "U": 0.001,
+}  # fmt: skip
+
+# Participants by segment and sector (weights within a segment).
+SEGMENT_SHARE = {"PU": 0.655, "BPU": 0.255, "JAKON": 0.065, "PMI": 0.025}
+SEGMENT_SECTORS = {
+    "PU": {
+        "A": 0.06, "B": 0.01, "C": 0.08, "D": 0.02, "E": 0.01, "F": 0.04, "G": 0.15, "H": 0.05,
+        "I": 0.06, "J": 0.03, "K": 0.07, "L": 0.01, "M": 0.02, "N": 0.04, "O": 0.14, "P": 0.12,
+        "Q": 0.07, "R": 0.01, "S": 0.01,
+    },
+    "BPU": {"A": 0.42, "C": 0.10, "G": 0.22, "H": 0.12, "I": 0.06, "S": 0.08},
+    "JAKON": {"F": 1.0},
+    "PMI": {"A": 0.35, "C": 0.25, "T": 0.40},
+}  # fmt: skip
+
+PROVINCE_ACTIVE_START = 381_000  # January 2023
+MONTHLY_GROWTH = 0.0115
+NONACTIVE_SHARE = 0.16
+
+
+@dataclass(frozen=True)
+class DemoCount:
+    year: int
+    month: int
+    region_code: str
+    sector_code: str
+    segment_code: str
+    active: int
+    nonactive: int
+
+
+@dataclass(frozen=True)
+class DemoWorkforce:
+    year: int
+    region_code: str | None
+    sector_code: str | None
+    basis: str
+    workers: int
+    source: str
+
+
+@dataclass(frozen=True)
+class DemoTarget:
+    year: int
+    scope_type: str
+    scope_code: str
+    basis: str
+    target_count: int | None
+    target_pct: Decimal | None
+    note: str
+
+
+def _periods() -> list[Period]:
+    return [Period.from_index(i) for i in range(FIRST_PERIOD.index, LAST_PERIOD.index + 1)]
+
+
+def _season(month: int) -> float:
+    """January loses contract workers that are not renewed; December adds year-end hires."""
+    return {1: 0.985, 2: 0.992, 6: 1.004, 12: 1.008}.get(month, 1.0)
+
+
+def region_weights() -> dict[str, float]:
+    raw = {code: pop * REGION_PROPENSITY.get(code, 1.0) for code, pop in POPULATION.items()}
+    total = sum(raw.values())
+    return {code: value / total for code, value in raw.items()}
+
+
+def demo_counts(seed: int = 2025) -> list[DemoCount]:
+    """Monthly counts from January 2023 to April 2025 for every region × sector × segment."""
+    rng = np.random.default_rng(seed)
+    weights = region_weights()
+    counts: list[DemoCount] = []
+    # Informal (BPU) grows a little faster than formal: the drive for informal workers.
+    segment_growth = {"PU": 1.0, "BPU": 1.25, "JAKON": 1.1, "PMI": 0.8}
+    for step, period in enumerate(_periods()):
+        for region_code, region_weight in weights.items():
+            region_trend = 1.0 + rng.normal(0.0, 0.002)
+            for segment_code, segment_share in SEGMENT_SHARE.items():
+                # Kota Kupang is mostly formal; rural regencies lean informal.
+                formal_tilt = 1.25 if region_code == "5371" and segment_code != "BPU" else 1.0
+                growth = (1.0 + MONTHLY_GROWTH * segment_growth[segment_code]) ** step
+                for sector_code, sector_share in SEGMENT_SECTORS[segment_code].items():
+                    expected = (
+                        PROVINCE_ACTIVE_START
+                        * region_weight
+                        * segment_share
+                        * sector_share
+                        * formal_tilt
+                        * growth
+                        * _season(period.month)
+                        * region_trend
+                    )
+                    active = max(int(round(expected * (1.0 + rng.normal(0.0, 0.004)))), 0)
+                    nonactive = int(round(active * NONACTIVE_SHARE * (1.0 + rng.normal(0.0, 0.05))))
+                    counts.append(
+                        DemoCount(
+                            year=period.year,
+                            month=period.month,
+                            region_code=region_code,
+                            sector_code=sector_code,
+                            segment_code=segment_code,
+                            active=active,
+                            nonactive=max(nonactive, 0),
+                        )
+                    )
+    return counts
+
+
+def demo_workforce() -> list[DemoWorkforce]:
+    """Province and region denominators on both bases, plus BPS figures by sector.
+
+    BPS labour force has no 2025 row on purpose: 2025 coverage on that basis uses
+    the August 2024 figure (3.12 million), and the pages say so.
+    """
+    province_bps = {2023: 3_050_000, 2024: 3_120_000}
+    province_ucj = {2023: 1_500_000, 2024: 1_548_600, 2025: 1_626_300}
+    population = sum(POPULATION.values())
+    rows: list[DemoWorkforce] = []
+    for year, workers in province_bps.items():
+        rows.append(
+            DemoWorkforce(year, None, None, "BPS_AK", workers, f"BPS Sakernas Agustus {year}")
+        )
+        for sector_code, share in WORKFORCE_SECTOR_SHARE.items():
+            rows.append(
+                DemoWorkforce(
+                    year,
+                    None,
+                    sector_code,
+                    "BPS_AK",
+                    int(round(workers * share)),
+                    f"BPS Sakernas Agustus {year}, menurut lapangan usaha (contoh)",
+                )
+            )
+    for year, workers in province_ucj.items():
+        rows.append(
+            DemoWorkforce(
+                year, None, None, "UCJ", workers, f"BPJS Ketenagakerjaan, basis UCJ {year}"
+            )
+        )
+    for region_code, pop in POPULATION.items():
+        share = pop / population
+        # Towns have fewer farmers and more wage earners eligible under UCJ.
+        ucj_tilt = 1.6 if region_code == "5371" else 1.0
+        for year, workers in province_bps.items():
+            rows.append(
+                DemoWorkforce(
+                    year,
+                    region_code,
+                    None,
+                    "BPS_AK",
+                    int(round(workers * share)),
+                    f"Sebaran {DEMO_SOURCE} dari BPS {year}",
+                )
+            )
+        for year, workers in province_ucj.items():
+            rows.append(
+                DemoWorkforce(
+                    year,
+                    region_code,
+                    None,
+                    "UCJ",
+                    int(round(workers * share * ucj_tilt / _ucj_tilt_norm())),
+                    f"Sebaran {DEMO_SOURCE} dari basis UCJ {year}",
+                )
+            )
+    return rows
+
+
+def _ucj_tilt_norm() -> float:
+    population = sum(POPULATION.values())
+    return (population + 0.6 * POPULATION["5371"]) / population
+
+
+def demo_targets() -> list[DemoTarget]:
+    """2025: 1,000,000 participants / 60 % (UCJ) for the province, as announced on
+    29 April 2025; branch targets that add up to it, and a few regency targets."""
+    branch_counts = {
+        "KUPANG": 430_000,
+        "ATAMBUA": 150_000,
+        "LABUAN_BAJO": 130_000,
+        "MAUMERE": 115_000,
+        "ENDE": 95_000,
+        "WAINGAPU": 80_000,
+    }
+    targets = [
+        DemoTarget(2025, "province", "53", "UCJ", 1_000_000, Decimal("60"),
+                   "Target Kepala Cabang BP Jamsostek NTT, 29 April 2025"),
+        DemoTarget(2024, "province", "53", "UCJ", 660_000, None, "Target 2024 (contoh)"),
+        DemoTarget(2023, "province", "53", "UCJ", 560_000, None, "Target 2023 (contoh)"),
+        DemoTarget(2025, "region", "5371", "UCJ", 190_000, None, "Target Kota Kupang (contoh)"),
+        DemoTarget(2025, "region", "5306", "UCJ", None, Decimal("95"), "Target Belu (contoh)"),
+    ]  # fmt: skip
+    for code, count in branch_counts.items():
+        targets.append(
+            DemoTarget(2025, "branch", code, "UCJ", count, None, "Target cabang (contoh)")
+        )
+    return targets
+
+
+def expected_province_active(period: Period) -> int:
+    """Rough size of the province total, for sanity checks in tests."""
+    step = period.index - FIRST_PERIOD.index
+    return int(PROVINCE_ACTIVE_START * math.pow(1 + MONTHLY_GROWTH, step))

@@ -1,0 +1,63 @@
+"""``manage.py load_demo``: the synthetic demo series ("Data contoh"). Idempotent."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from coverage import demo, services
+from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
+
+
+class Command(BaseCommand):
+    help = "Memuat data contoh (sintetis) Januari 2023 – April 2025 beserta target 2025."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2025, help="Benih acak (default 2025).")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = [
+            ParticipantRecord(
+                year=c.year,
+                month=c.month,
+                region_code=c.region_code,
+                sector_code=c.sector_code,
+                segment_code=c.segment_code,
+                active=c.active,
+                nonactive=c.nonactive,
+            )
+            for c in demo.demo_counts(seed=options["seed"])
+        ]
+        workforce = [
+            WorkforceRecord(
+                year=w.year,
+                region_code=w.region_code,
+                sector_code=w.sector_code,
+                basis=w.basis,
+                workers=w.workers,
+                source=w.source,
+            )
+            for w in demo.demo_workforce()
+        ]
+        targets = [
+            TargetRecord(
+                year=t.year,
+                scope_type=t.scope_type,
+                scope_code=t.scope_code,
+                basis=t.basis,
+                target_count=t.target_count,
+                target_pct=t.target_pct,
+                note=t.note,
+            )
+            for t in demo.demo_targets()
+        ]
+        for label, result in (
+            ("jumlah peserta", services.participant_counts_save(records=counts)),
+            ("angkatan kerja", services.workforce_figures_save(records=workforce)),
+            ("target", services.targets_save(records=targets)),
+        ):
+            self.stdout.write(
+                f"Data contoh {label}: {result.created} baru, {result.updated} diperbarui, "
+                f"{result.unchanged} tetap."
+            )

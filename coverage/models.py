@@ -1,0 +1,307 @@
+"""The schema: reference data (branches, regions, sectors, segments), workforce
+figures with their basis, monthly participant counts and targets.
+
+Percentages are never stored as the source of truth for coverage: they are
+computed from counts and denominators by ``coverage.calculations``. A target may
+state a percentage because that is how targets are announced.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+PROVINCE_CODE = "53"
+PROVINCE_NAME = "Nusa Tenggara Timur"
+
+
+class Basis(models.TextChoices):
+    """Which workforce a coverage percentage is measured against."""
+
+    BPS_AK = "BPS_AK", _("Angkatan kerja BPS")
+    UCJ = "UCJ", _("Basis UCJ (pekerja yang dapat dilindungi)")
+
+
+class ScopeType(models.TextChoices):
+    PROVINCE = "province", _("Provinsi")
+    BRANCH = "branch", _("Kantor cabang")
+    REGION = "region", _("Kabupaten/kota")
+
+
+class BilingualNameMixin(models.Model):
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "id").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Branch(models.Model):
+    """A kantor cabang. Which regencies it serves is data (``Region.branch``)."""
+
+    code = models.CharField(_("kode"), max_length=20, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kantor cabang")
+        verbose_name_plural = _("kantor cabang")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z_]+$"), name="branch_code_upper_snake"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    """A kabupaten/kota keyed by its BPS code; the Kemendagri code is kept beside it."""
+
+    class Kind(models.TextChoices):
+        REGENCY = "kabupaten", _("Kabupaten")
+        CITY = "kota", _("Kota")
+
+    bps_code = models.CharField(_("kode BPS"), max_length=4, primary_key=True)
+    kemendagri_code = models.CharField(_("kode Kemendagri"), max_length=5, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    branch = models.ForeignKey(
+        Branch,
+        verbose_name=_("kantor cabang"),
+        on_delete=models.PROTECT,
+        related_name="regions",
+    )
+
+    class Meta:
+        ordering = ["bps_code"]
+        verbose_name = _("kabupaten/kota")
+        verbose_name_plural = _("kabupaten/kota")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bps_code__regex=r"^53[0-9]{2}$"), name="region_bps_code_ntt"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(BilingualNameMixin):
+    """A KBLI 2020 section (A–U)."""
+
+    code = models.CharField(_("kode KBLI"), max_length=1, primary_key=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("sektor (KBLI 2020)")
+        verbose_name_plural = _("sektor (KBLI 2020)")
+
+
+class Segment(BilingualNameMixin):
+    """A membership segment. UCJ 'formal' is PU + JAKON + PMI, 'informal' is BPU."""
+
+    code = models.CharField(_("kode"), max_length=10, primary_key=True)
+    is_formal = models.BooleanField(_("formal"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("segmen kepesertaan")
+        verbose_name_plural = _("segmen kepesertaan")
+
+
+class WorkforceFigure(models.Model):
+    """A denominator: the workers of a region (or the province) on one basis and year.
+
+    ``region`` empty means the whole province; ``sector`` empty means all sectors.
+    """
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Kosong berarti seluruh provinsi."),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sektor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Kosong berarti semua sektor."),
+    )
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
+    workers = models.BigIntegerField(_("jumlah pekerja"))
+    source = models.CharField(_("sumber"), max_length=300)
+
+    class Meta:
+        ordering = ["year", "basis", "region__bps_code", "sector__code"]
+        verbose_name = _("data angkatan kerja")
+        verbose_name_plural = _("data angkatan kerja")
+        indexes = [models.Index(fields=["basis", "year"], name="workforce_basis_year")]
+        constraints = [
+            models.CheckConstraint(condition=Q(workers__gte=0), name="workforce_workers_gte_0"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="workforce_year_range"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "basis", "region", "sector"],
+                name="workforce_unique_region_sector",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "basis", "region"],
+                condition=Q(sector__isnull=True),
+                name="workforce_unique_region_total",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "basis", "sector"],
+                condition=Q(region__isnull=True),
+                name="workforce_unique_province_sector",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "basis"],
+                condition=Q(region__isnull=True) & Q(sector__isnull=True),
+                name="workforce_unique_province_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.region.name if self.region else PROVINCE_NAME
+        return f"{self.year} {self.basis} {where}: {self.workers}"
+
+
+class ParticipantCount(models.Model):
+    """End-of-month stock of participants for one region × sector × segment."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    month = models.PositiveSmallIntegerField(_("bulan"))
+    region = models.ForeignKey(Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT)
+    sector = models.ForeignKey(Sector, verbose_name=_("sektor"), on_delete=models.PROTECT)
+    segment = models.ForeignKey(Segment, verbose_name=_("segmen"), on_delete=models.PROTECT)
+    active = models.BigIntegerField(_("peserta aktif"))
+    nonactive = models.BigIntegerField(_("peserta nonaktif"), default=0)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diubah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["year", "month", "region__bps_code", "sector__code", "segment__code"]
+        verbose_name = _("jumlah peserta bulanan")
+        verbose_name_plural = _("jumlah peserta bulanan")
+        indexes = [
+            models.Index(fields=["year", "month", "region"], name="count_period_region"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "region", "sector", "segment"],
+                name="count_unique_cell",
+            ),
+            models.CheckConstraint(condition=Q(active__gte=0), name="count_active_gte_0"),
+            models.CheckConstraint(condition=Q(nonactive__gte=0), name="count_nonactive_gte_0"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="count_month_1_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="count_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.region_id}/{self.sector_id}/{self.segment_id}"
+
+
+class Target(models.Model):
+    """A year's target for the province, a branch or a region, on one basis.
+
+    It states a count, a percentage, or both; with both, the count is the target and
+    the percentage reveals the denominator the announcer had in mind.
+    """
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    scope_type = models.CharField(_("cakupan"), max_length=10, choices=ScopeType.choices)
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("kantor cabang"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
+    target_count = models.BigIntegerField(_("target jumlah peserta"), null=True, blank=True)
+    target_pct = models.DecimalField(
+        _("target cakupan (%)"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["year", "scope_type", "branch__code", "region__bps_code"]
+        verbose_name = _("target")
+        verbose_name_plural = _("target")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_count__isnull=False) | Q(target_pct__isnull=False),
+                name="target_count_or_pct",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_count__isnull=True) | Q(target_count__gte=0),
+                name="target_count_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_pct__isnull=True)
+                | (Q(target_pct__gt=0) & Q(target_pct__lte=100)),
+                name="target_pct_0_100",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope_type="province", branch__isnull=True, region__isnull=True)
+                    | Q(scope_type="branch", branch__isnull=False, region__isnull=True)
+                    | Q(scope_type="region", branch__isnull=True, region__isnull=False)
+                ),
+                name="target_scope_consistent",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "basis"],
+                condition=Q(scope_type="province"),
+                name="target_unique_province",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "basis", "branch"],
+                condition=Q(scope_type="branch"),
+                name="target_unique_branch",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "basis", "region"],
+                condition=Q(scope_type="region"),
+                name="target_unique_region",
+            ),
+        ]
+
+    @property
+    def scope_code(self) -> str:
+        if self.scope_type == ScopeType.BRANCH and self.branch:
+            return self.branch.code
+        if self.scope_type == ScopeType.REGION and self.region:
+            return self.region.bps_code
+        return PROVINCE_CODE
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.scope_code} {self.basis}"

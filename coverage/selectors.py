@@ -1,0 +1,172 @@
+"""Database → pandas DataFrame. One query per question, aggregated in SQL.
+
+Nothing here loads a whole table of counts: every count query groups in the
+database, so the frames stay as small as (regions × months) however many rows
+the counts table holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import pandas as pd
+from django.db.models import Sum
+
+from .calculations import Period, ReferenceFrames
+from .models import Branch, ParticipantCount, Region, Sector, Segment, Target, WorkforceFigure
+
+MONTHLY_COLUMNS = ["year", "month", "region_code", "active", "nonactive"]
+
+
+def reference_frames() -> ReferenceFrames:
+    """Regions, branches, sectors and segments (a few dozen rows) as frames."""
+    regions = pd.DataFrame(
+        list(Region.objects.order_by("bps_code").values_list("bps_code", "name", "branch_id")),
+        columns=["region_code", "name", "branch_code"],
+    )
+    branches = pd.DataFrame(
+        list(Branch.objects.order_by("code").values_list("code", "name")),
+        columns=["branch_code", "name"],
+    )
+    sectors = pd.DataFrame(
+        [(s.code, s.display_name) for s in Sector.objects.order_by("code")],
+        columns=["sector_code", "name"],
+    )
+    segments = pd.DataFrame(
+        [(s.code, s.display_name, s.is_formal) for s in Segment.objects.order_by("code")],
+        columns=["segment_code", "name", "is_formal"],
+    )
+    return ReferenceFrames(regions=regions, branches=branches, sectors=sectors, segments=segments)
+
+
+def _counts_in(region_codes: Collection[str] | None):  # type: ignore[no-untyped-def]
+    counts = ParticipantCount.objects.all()
+    if region_codes is not None:
+        counts = counts.filter(region_id__in=list(region_codes))
+    return counts
+
+
+def monthly_region_totals(
+    *, until: Period | None = None, region_codes: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Active and non-active participants per region and month (summed over sectors
+    and segments), up to and including ``until``."""
+    counts = _counts_in(region_codes)
+    if until is not None:
+        counts = counts.filter(year__lte=until.year).exclude(year=until.year, month__gt=until.month)
+    rows = (
+        counts.values("year", "month", "region_id")
+        .order_by("year", "month", "region_id")
+        .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
+        .values_list("year", "month", "region_id", "active_sum", "nonactive_sum")
+    )
+    frame = pd.DataFrame(list(rows), columns=MONTHLY_COLUMNS)
+    return frame.astype(
+        {"year": "int64", "month": "int64", "active": "int64", "nonactive": "int64"}
+    )
+
+
+def _active_by(
+    field: str, *, period: Period, region_codes: Collection[str] | None, column: str
+) -> pd.DataFrame:
+    rows = (
+        _counts_in(region_codes)
+        .filter(year=period.year, month=period.month)
+        .values(field)
+        .order_by(field)
+        .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
+        .values_list(field, "active_sum", "nonactive_sum")
+    )
+    frame = pd.DataFrame(list(rows), columns=[column, "active", "nonactive"])
+    return frame.astype({"active": "int64", "nonactive": "int64"})
+
+
+def active_by_sector(*, period: Period, region_codes: Collection[str] | None) -> pd.DataFrame:
+    """``sector_code, active, nonactive`` of the regions in ``period``."""
+    return _active_by("sector_id", period=period, region_codes=region_codes, column="sector_code")
+
+
+def active_by_segment(*, period: Period, region_codes: Collection[str] | None) -> pd.DataFrame:
+    """``segment_code, active, nonactive`` of the regions in ``period``."""
+    return _active_by("segment_id", period=period, region_codes=region_codes, column="segment_code")
+
+
+def active_by_region_sector(
+    *, period: Period, region_codes: Collection[str] | None
+) -> pd.DataFrame:
+    """``region_code, sector_code, active`` in ``period`` (for the regency × sector heatmap)."""
+    rows = (
+        _counts_in(region_codes)
+        .filter(year=period.year, month=period.month)
+        .values("region_id", "sector_id")
+        .order_by("region_id", "sector_id")
+        .annotate(active_sum=Sum("active"))
+        .values_list("region_id", "sector_id", "active_sum")
+    )
+    frame = pd.DataFrame(list(rows), columns=["region_code", "sector_code", "active"])
+    return frame.astype({"active": "int64"})
+
+
+def monthly_segment_totals(*, until: Period, region_codes: Collection[str] | None) -> pd.DataFrame:
+    """``year, month, segment_code, active`` up to ``until`` (formal vs informal over time)."""
+    counts = (
+        _counts_in(region_codes)
+        .filter(year__lte=until.year)
+        .exclude(year=until.year, month__gt=until.month)
+    )
+    rows = (
+        counts.values("year", "month", "segment_id")
+        .order_by("year", "month", "segment_id")
+        .annotate(active_sum=Sum("active"))
+        .values_list("year", "month", "segment_id", "active_sum")
+    )
+    frame = pd.DataFrame(list(rows), columns=["year", "month", "segment_code", "active"])
+    return frame.astype({"active": "int64"})
+
+
+def workforce_frame(*, until_year: int | None = None) -> pd.DataFrame:
+    """Every workforce figure up to ``until_year``: ``year, region_code, sector_code,
+    basis, workers, source`` (a reference-sized table: years × regions × sectors)."""
+    figures = WorkforceFigure.objects.all()
+    if until_year is not None:
+        figures = figures.filter(year__lte=until_year)
+    rows = figures.values_list("year", "region_id", "sector_id", "basis", "workers", "source")
+    frame = pd.DataFrame(
+        list(rows), columns=["year", "region_code", "sector_code", "basis", "workers", "source"]
+    )
+    return frame.astype({"year": "int64", "workers": "int64"})
+
+
+def targets_frame(*, year: int | None = None) -> pd.DataFrame:
+    """Targets as ``year, scope_type, scope_code, basis, target_count, target_pct, note``."""
+    targets = Target.objects.all()
+    if year is not None:
+        targets = targets.filter(year=year)
+    rows = [
+        (
+            t.year,
+            t.scope_type,
+            t.branch_id or t.region_id or "53",
+            t.basis,
+            t.target_count,
+            t.target_pct,
+            t.note,
+        )
+        for t in targets
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=["year", "scope_type", "scope_code", "basis", "target_count", "target_pct", "note"],
+    )
+
+
+def available_periods() -> list[Period]:
+    """Months that have at least one participant count, oldest first."""
+    rows = (
+        ParticipantCount.objects.values_list("year", "month").order_by("year", "month").distinct()
+    )
+    return [Period(int(year), int(month)) for year, month in rows]
+
+
+def period_has_data(period: Period) -> bool:
+    return ParticipantCount.objects.filter(year=period.year, month=period.month).exists()
