@@ -277,30 +277,23 @@ def target_path(*, december_before: int, target_count: int, month: int) -> Fract
 
 
 def area_totals(workforce: pd.DataFrame, *, basis: str, sector_code: str | None) -> pd.DataFrame:
-    """Workers per area (a region, or the province as ``None``) and year, for one slice.
+    """Workers per area (a region, or the province as ``53``) and year, for one slice.
 
-    For all sectors (``sector_code`` None) an area's own total row is used; where an
-    area-year has only per-sector rows, their sum stands in for the total.
+    ``sector_code`` None means the all-sector rows only: per-sector rows are never
+    summed into a total, because a set of sector rows may be incomplete.
     Returns ``region_code, year, workers``.
     """
-    rows = workforce[workforce["basis"] == basis]
     columns = ["region_code", "year", "workers"]
+    rows = workforce[workforce["basis"] == basis]
+    if sector_code is None:
+        rows = rows[rows["sector_code"].isna()]
+    else:
+        rows = rows[rows["sector_code"] == sector_code]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    area = rows["region_code"].fillna(PROVINCE_CODE)
-    rows = rows.assign(region_code=area)
-    if sector_code is not None:
-        picked = rows[rows["sector_code"] == sector_code]
-        return picked[columns].reset_index(drop=True)
-    totals = rows[rows["sector_code"].isna()][columns]
-    by_sector = (
-        rows[rows["sector_code"].notna()]
-        .groupby(["region_code", "year"], as_index=False)["workers"]
-        .sum()
+    return rows.assign(region_code=rows["region_code"].fillna(PROVINCE_CODE))[columns].reset_index(
+        drop=True
     )
-    merged = by_sector.merge(totals[["region_code", "year"]], how="left", indicator=True)
-    missing_totals = merged[merged["_merge"] == "left_only"][columns]
-    return pd.concat([totals, missing_totals], ignore_index=True)
 
 
 def scope_denominator(totals: pd.DataFrame, *, scope: Scope, year: int) -> Denominator:
@@ -405,6 +398,40 @@ def target_specs(
         count = None if pd.isna(row.target_count) else int(row.target_count)
         pct = None if pd.isna(row.target_pct) else to_fraction(row.target_pct)
         specs[(str(row.scope_type), str(row.scope_code))] = TargetSpec(count=count, pct=pct)
+    return specs
+
+
+def counts_from_other_basis(
+    targets: pd.DataFrame,
+    *,
+    workforce: pd.DataFrame,
+    reference: ReferenceFrames,
+    year: int,
+    basis: str,
+) -> dict[tuple[str, str], TargetSpec]:
+    """Targets of another basis, kept as participant counts only.
+
+    A count of participants means the same on any basis, but a percentage does
+    not: when ``basis`` has no target at all for the year (e.g. only the UCJ
+    target is announced and BPS labour-force coverage is asked for), each target
+    of the other basis is turned into its count (a percentage-only target through
+    its own basis's denominator) and its percentage is dropped, so that every
+    percentage shown is relative to the basis shown.
+    """
+    others = targets[(targets["year"] == year) & (targets["basis"] != basis)]
+    specs: dict[tuple[str, str], TargetSpec] = {}
+    for other_basis in sorted(set(others["basis"])):
+        other_totals = area_totals(workforce, basis=str(other_basis), sector_code=None)
+        for key, spec in target_specs(others, year=year, basis=str(other_basis)).items():
+            if key in specs:
+                continue
+            scope = reference.scope(key[1])
+            denominator = (
+                scope_denominator(other_totals, scope=scope, year=year).workers if scope else None
+            )
+            count = target_count_of(spec, denominator)
+            if count is not None:
+                specs[key] = TargetSpec(count=count, pct=None)
     return specs
 
 
@@ -539,8 +566,10 @@ def coverage_summary(
     ``period`` per ``sector_code`` / ``segment_code``.
     """
     totals = area_totals(workforce, basis=basis, sector_code=None)
-    specs = target_specs(targets, year=period.year, basis=basis)
     province = reference.province()
+    specs = target_specs(targets, year=period.year, basis=basis) or counts_from_other_basis(
+        targets, workforce=workforce, reference=reference, year=period.year, basis=basis
+    )
     province_denominator = scope_denominator(totals, scope=province, year=period.year)
     province_spec = specs.get(("province", PROVINCE_CODE))
     region_figures = region_denominators(totals, year=period.year)
