@@ -305,3 +305,152 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.scope_code} {self.basis}"
+
+
+class Role(models.TextChoices):
+    """The three roles; each is a Django group of the same name with its permissions."""
+
+    VIEWER = "viewer", _("Pemantau (staf cabang)")
+    ADMIN = "admin", _("Admin data")
+    MANAGER = "manager", _("Manajer")
+
+
+class UserScope(models.Model):
+    """Which part of NTT a user may see and edit: the whole province or some branches."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
+        related_name="coverage_scope",
+    )
+    whole_province = models.BooleanField(_("seluruh provinsi"), default=False)
+    branches = models.ManyToManyField(Branch, verbose_name=_("kantor cabang"), blank=True)
+
+    class Meta:
+        verbose_name = _("wilayah kerja pengguna")
+        verbose_name_plural = _("wilayah kerja pengguna")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class MonthApproval(models.Model):
+    """A manager's approval of a month for a branch or the whole province.
+
+    While ``locked`` is true no write path may change that month's counts in the
+    approved scope; unlocking needs a reason, which the audit log keeps.
+    """
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    month = models.PositiveSmallIntegerField(_("bulan"))
+    scope_type = models.CharField(_("cakupan"), max_length=10, choices=ScopeType.choices)
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("kantor cabang"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    locked = models.BooleanField(_("dikunci"), default=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disetujui oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("disetujui pada"))
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuka oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unlocked_at = models.DateTimeField(_("dibuka pada"), null=True, blank=True)
+    unlock_reason = models.CharField(_("alasan membuka kunci"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-month", "scope_type", "branch__code"]
+        verbose_name = _("persetujuan bulan")
+        verbose_name_plural = _("persetujuan bulan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="approval_month_1_12"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope_type="province", branch__isnull=True)
+                    | Q(scope_type="branch", branch__isnull=False)
+                ),
+                name="approval_scope_province_or_branch",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "month"],
+                condition=Q(scope_type="province"),
+                name="approval_unique_province",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "month", "branch"],
+                condition=Q(scope_type="branch"),
+                name="approval_unique_branch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.branch.name if self.branch else PROVINCE_NAME
+        return f"{self.year}-{self.month:02d} {where}"
+
+
+class ChangeSource(models.TextChoices):
+    GRID = "grid", _("Formulir isian")
+    UPLOAD = "upload", _("Unggah berkas")
+    CLI = "cli", _("Baris perintah")
+    ADMIN = "admin", _("Admin Django")
+    DEMO = "demo", _("Data contoh")
+    APPROVAL = "approval", _("Persetujuan")
+
+
+class ChangeLog(models.Model):
+    """One changed value: who, when, from where, old → new (the *Riwayat perubahan*)."""
+
+    class Entity(models.TextChoices):
+        COUNT = "count", _("Jumlah peserta")
+        TARGET = "target", _("Target")
+        WORKFORCE = "workforce", _("Angkatan kerja")
+        APPROVAL = "approval", _("Persetujuan bulan")
+
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("sumber"), max_length=10, choices=ChangeSource.choices)
+    source_detail = models.CharField(_("keterangan sumber"), max_length=300, blank=True)
+    entity = models.CharField(_("jenis data"), max_length=10, choices=Entity.choices)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    month = models.PositiveSmallIntegerField(_("bulan"), null=True, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("kantor cabang"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    key = models.CharField(_("kunci"), max_length=100)
+    field = models.CharField(_("kolom"), max_length=30)
+    old_value = models.CharField(_("nilai lama"), max_length=300, blank=True)
+    new_value = models.CharField(_("nilai baru"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("riwayat perubahan")
+        verbose_name_plural = _("riwayat perubahan")
+        indexes = [
+            models.Index(fields=["year", "month", "region"], name="changelog_period_region"),
+            models.Index(fields=["entity", "key"], name="changelog_entity_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.field}: {self.old_value} → {self.new_value}"
