@@ -13,7 +13,16 @@ import pandas as pd
 from django.db.models import Sum
 
 from .calculations import Period, ReferenceFrames
-from .models import Branch, ParticipantCount, Region, Sector, Segment, Target, WorkforceFigure
+from .models import (
+    Branch,
+    MonthApproval,
+    ParticipantCount,
+    Region,
+    Sector,
+    Segment,
+    Target,
+    WorkforceFigure,
+)
 
 MONTHLY_COLUMNS = ["year", "month", "region_code", "active", "nonactive"]
 
@@ -170,3 +179,41 @@ def available_periods() -> list[Period]:
 
 def period_has_data(period: Period) -> bool:
     return ParticipantCount.objects.filter(year=period.year, month=period.month).exists()
+
+
+def locked_region_months(
+    periods: Collection[tuple[int, int]],
+) -> set[tuple[int, int, str]]:
+    """``(year, month, region_code)`` cells locked by an approval of their branch or
+    of the whole province."""
+    if not periods:
+        return set()
+    years = {year for year, _month in periods}
+    approvals = list(
+        MonthApproval.objects.filter(locked=True, year__in=years).values_list(
+            "year", "month", "scope_type", "branch_id"
+        )
+    )
+    approvals = [row for row in approvals if (row[0], row[1]) in periods]
+    if not approvals:
+        return set()
+    regions = list(Region.objects.values_list("bps_code", "branch_id"))
+    locked: set[tuple[int, int, str]] = set()
+    for year, month, scope_type, branch_code in approvals:
+        for region_code, region_branch in regions:
+            if scope_type == "province" or region_branch == branch_code:
+                locked.add((year, month, region_code))
+    return locked
+
+
+def approval_state(*, period: Period, branch_codes: Collection[str] | None) -> str:
+    """``approved`` when the period is locked for the province or for every one of
+    ``branch_codes`` (None: the province), else ``provisional``."""
+    approvals = MonthApproval.objects.filter(locked=True, year=period.year, month=period.month)
+    if approvals.filter(scope_type="province").exists():
+        return "approved"
+    if branch_codes:
+        approved = set(approvals.filter(scope_type="branch").values_list("branch_id", flat=True))
+        if set(branch_codes) <= approved:
+            return "approved"
+    return "provisional"
