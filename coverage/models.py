@@ -67,7 +67,11 @@ class Branch(models.Model):
 
 
 class Region(models.Model):
-    """A kabupaten/kota keyed by its BPS code; the Kemendagri code is kept beside it."""
+    """A kabupaten/kota keyed by its BPS code; the Kemendagri code is kept beside it.
+
+    Any four-digit BPS code is accepted (not only NTT's 53xx) so that the
+    national-scale benchmark can load 514 regencies into the same schema.
+    """
 
     class Kind(models.TextChoices):
         REGENCY = "kabupaten", _("Kabupaten")
@@ -90,7 +94,7 @@ class Region(models.Model):
         verbose_name_plural = _("kabupaten/kota")
         constraints = [
             models.CheckConstraint(
-                condition=Q(bps_code__regex=r"^53[0-9]{2}$"), name="region_bps_code_ntt"
+                condition=Q(bps_code__regex=r"^[0-9]{4}$"), name="region_bps_code_4_digits"
             )
         ]
 
