@@ -6,10 +6,24 @@ The pages, ``/api/coverage`` and ``manage.py coverage_summary`` all call
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pandas as pd
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .calculations import CoverageSummary, InvalidPeriod, Period, coverage_summary
+from .calculations import (
+    CoverageSummary,
+    InvalidPeriod,
+    Period,
+    ReferenceFrames,
+    Scope,
+    active_series,
+    coverage_summary,
+)
 from .models import Basis
 
 
@@ -46,16 +60,7 @@ def parse_basis(text: str | None) -> str:
 def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> CoverageSummary:
     """Everything about ``scope_code`` in ``period`` on ``basis``, aggregated in SQL first."""
     reference = selectors.reference_frames()
-    scope = reference.scope(scope_code)
-    if scope is None:
-        raise SummaryError(
-            _(
-                "Cakupan “%(value)s” tidak ditemukan: gunakan 53 (provinsi), kode kantor "
-                "cabang (mis. KUPANG) atau kode BPS kabupaten/kota (mis. 5371)."
-            )
-            % {"value": scope_code},
-            status=404,
-        )
+    scope = scope_or_error(reference, scope_code)
     if not selectors.period_has_data(period):
         raise SummaryError(
             _("Belum ada data kepesertaan untuk periode %(period)s.") % {"period": str(period)},
@@ -73,3 +78,230 @@ def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> Cov
         sector_active=selectors.active_by_sector(period=period, region_codes=region_codes),
         segment_active=selectors.active_by_segment(period=period, region_codes=region_codes),
     )
+
+
+# --- the dashboard: both bases and the charts' frames from one load ----------------
+
+_MEMO_SIZE = 64
+_summary_memo: OrderedDict[bytes, CoverageSummary] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything a dashboard page draws, loaded with one query per selector.
+
+    ``summary`` is on the basis the reader chose, ``other`` on the other basis (so
+    that UCJ coverage always has BPS labour-force coverage beside it). ``context``
+    is the province summary on the chosen basis without its sector and segment
+    breakdowns: it gives every regency's row for the map and, on a region page,
+    the sibling regencies of its branch.
+    """
+
+    period: Period
+    basis: str
+    other_basis: str
+    scope: Scope
+    reference: ReferenceFrames
+    summary: CoverageSummary
+    other: CoverageSummary
+    context: CoverageSummary
+    series: pd.DataFrame  # year, month, active, nonactive of the scope
+    segment_series: pd.DataFrame  # year, month, segment_code, active
+    region_sector: pd.DataFrame  # region_code, sector_code, active
+    workforce: pd.DataFrame
+
+    @property
+    def ucj(self) -> CoverageSummary:
+        return self.summary if self.basis == Basis.UCJ else self.other
+
+    @property
+    def bps(self) -> CoverageSummary:
+        return self.other if self.basis == Basis.UCJ else self.summary
+
+    @property
+    def context_region_codes(self) -> frozenset[str]:
+        """The regions a page compares: its own, or a regency's whole branch."""
+        if self.scope.kind == "region" and self.scope.branch_code:
+            return self.reference.region_codes_of_branch(self.scope.branch_code)
+        return self.scope.region_codes
+
+    def workforce_source(self, summary: CoverageSummary) -> str:
+        """Where the denominator of ``summary`` comes from (the ``source`` column)."""
+        year = summary.metrics.denominator.year
+        if year is None:
+            return ""
+        rows = self.workforce[
+            (self.workforce["basis"] == summary.basis)
+            & (self.workforce["year"] == year)
+            & self.workforce["sector_code"].isna()
+        ]
+        own = rows[rows["region_code"].isna()]
+        if self.scope.kind == "province" and not own.empty:
+            return str(own["source"].iloc[0])
+        regional = rows[rows["region_code"].isin(self.scope.region_codes)]
+        return "; ".join(sorted({str(source) for source in regional["source"]}))
+
+
+def scope_or_error(reference: ReferenceFrames, scope_code: str) -> Scope:
+    scope = reference.scope(scope_code)
+    if scope is None:
+        raise SummaryError(
+            _(
+                "Cakupan “%(value)s” tidak ditemukan: gunakan 53 (provinsi), kode kantor "
+                "cabang (mis. KUPANG) atau kode BPS kabupaten/kota (mis. 5371)."
+            )
+            % {"value": scope_code},
+            status=404,
+        )
+    return scope
+
+
+def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardData:
+    """Both summaries of ``scope_code`` (chosen basis and the other) and the chart frames.
+
+    The frames are loaded once and shared by the two summaries; each selector runs
+    once per call.
+    """
+    reference = selectors.reference_frames()
+    scope = scope_or_error(reference, scope_code)
+    if not selectors.period_has_data(period):
+        raise SummaryError(
+            _("Belum ada data kepesertaan untuk periode %(period)s.") % {"period": str(period)},
+            status=404,
+        )
+    region_codes = None if scope.kind == "province" else scope.region_codes
+    other_basis = Basis.BPS_AK if basis == Basis.UCJ else Basis.UCJ
+    monthly = selectors.monthly_region_totals(until=period)
+    workforce = selectors.workforce_frame(until_year=period.year)
+    targets = selectors.targets_frame(year=period.year)
+    sector_active = selectors.active_by_sector(period=period, region_codes=region_codes)
+    segment_active = selectors.active_by_segment(period=period, region_codes=region_codes)
+    frames = {
+        "reference": reference,
+        "monthly": monthly,
+        "workforce": workforce,
+        "targets": targets,
+    }
+    shared_digest = _fingerprint(reference, monthly, workforce, targets)
+    summary = memoised_summary(
+        period=period,
+        scope=scope,
+        basis=basis,
+        sector_active=sector_active,
+        segment_active=segment_active,
+        shared_digest=shared_digest,
+        **frames,
+    )
+    # BPS sector coverage is drawn from ``other`` when UCJ is chosen; a UCJ
+    # ``other`` only feeds the headline, so it skips the sector and segment rows.
+    other_sectors = sector_active if other_basis == Basis.BPS_AK else sector_active.iloc[0:0]
+    other = memoised_summary(
+        period=period,
+        scope=scope,
+        basis=str(other_basis),
+        sector_active=other_sectors,
+        segment_active=segment_active.iloc[0:0],
+        shared_digest=shared_digest,
+        **frames,
+    )
+    context = (
+        summary
+        if scope.kind == "province"
+        else memoised_summary(
+            period=period,
+            scope=reference.province(),
+            basis=basis,
+            sector_active=sector_active.iloc[0:0],
+            segment_active=segment_active.iloc[0:0],
+            shared_digest=shared_digest,
+            **frames,
+        )
+    )
+    context_codes = (
+        reference.region_codes_of_branch(scope.branch_code)
+        if scope.kind == "region" and scope.branch_code
+        else region_codes
+    )
+    return DashboardData(
+        period=period,
+        basis=basis,
+        other_basis=str(other_basis),
+        scope=scope,
+        reference=reference,
+        summary=summary,
+        other=other,
+        context=context,
+        series=active_series(monthly, scope.region_codes),
+        segment_series=selectors.monthly_segment_totals(until=period, region_codes=region_codes),
+        region_sector=selectors.active_by_region_sector(period=period, region_codes=context_codes),
+        workforce=workforce,
+    )
+
+
+def _fingerprint(*parts: object) -> bytes:
+    """A digest of the summary's inputs: frames by content, the rest by ``repr``."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            digest.update(repr(list(part.columns)).encode())
+            digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
+        elif isinstance(part, ReferenceFrames):
+            for frame in (part.regions, part.branches, part.sectors, part.segments):
+                digest.update(_fingerprint(frame))
+        elif isinstance(part, bytes):
+            digest.update(part)
+        elif isinstance(part, Scope):
+            members = sorted(part.region_codes)
+            digest.update(repr((part.kind, part.code, part.name, members)).encode())
+            digest.update(repr(part.branch_code).encode())
+        else:
+            digest.update(repr(part).encode())
+        digest.update(b"\x00")
+    return digest.digest()
+
+
+def memoised_summary(
+    *,
+    period: Period,
+    scope: Scope,
+    basis: str,
+    reference: ReferenceFrames,
+    monthly: pd.DataFrame,
+    workforce: pd.DataFrame,
+    targets: pd.DataFrame,
+    sector_active: pd.DataFrame,
+    segment_active: pd.DataFrame,
+    shared_digest: bytes | None = None,
+) -> CoverageSummary:
+    """``coverage_summary`` remembered by the content of its inputs.
+
+    The calculation is a pure function of these frames, so a result can be reused
+    exactly when every input is identical: a changed count, target or workforce
+    figure changes the digest. Only the (cheap, SQL-aggregated) loading runs on
+    every request. ``shared_digest`` is ``_fingerprint(reference, monthly,
+    workforce, targets)`` when the caller has already computed it.
+    """
+    shared = shared_digest or _fingerprint(reference, monthly, workforce, targets)
+    key = _fingerprint(shared, period, scope, basis, sector_active, segment_active)
+    with _memo_lock:
+        cached = _summary_memo.get(key)
+        if cached is not None:
+            _summary_memo.move_to_end(key)
+            return cached
+    result = coverage_summary(
+        period=period,
+        scope=scope,
+        basis=basis,
+        reference=reference,
+        monthly=monthly,
+        workforce=workforce,
+        targets=targets,
+        sector_active=sector_active,
+        segment_active=segment_active,
+    )
+    with _memo_lock:
+        _summary_memo[key] = result
+        while len(_summary_memo) > _MEMO_SIZE:
+            _summary_memo.popitem(last=False)
+    return result

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from coverage import demo, services
+from coverage.models import ChangeSource
 from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
 
 
@@ -52,10 +53,11 @@ class Command(BaseCommand):
             )
             for t in demo.demo_targets()
         ]
+        context = services.WriteContext(source=ChangeSource.DEMO, source_detail="load_demo")
         for label, result in (
-            ("jumlah peserta", services.participant_counts_save(records=counts)),
-            ("angkatan kerja", services.workforce_figures_save(records=workforce)),
-            ("target", services.targets_save(records=targets)),
+            ("jumlah peserta", services.participant_counts_save(records=counts, context=context)),
+            ("angkatan kerja", services.workforce_figures_save(records=workforce, context=context)),
+            ("target", services.targets_save(records=targets, context=context)),
         ):
             self.stdout.write(
                 f"Data contoh {label}: {result.created} baru, {result.updated} diperbarui, "

@@ -1,0 +1,480 @@
+"""Results → Plotly figure dicts, drawn in the browser by the local plotly.js bundle.
+
+Pure functions: plain numbers and already-translated strings in, a JSON-ready
+``{"data", "layout", "config"}`` dict out. No Django and no I/O here, so every
+label arrives as an argument (the view translates it) and ``separators`` carries
+the language's decimal and thousands marks (``",."`` for Indonesian).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+FigureDict = dict[str, Any]
+
+CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True}
+INDONESIAN_SEPARATORS = ",."
+
+ACTUAL = "#1f5fa8"
+TARGET = "#2e7d32"
+PROJECTION = "#e07b00"
+MUTED = "#9aa5b1"
+HIGHLIGHT = "#0d2b4e"
+GRID = "#e6e9ee"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+SEGMENT_COLOURS = {"PU": "#1f5fa8", "JAKON": "#4f86c6", "PMI": "#8fb3e0", "BPU": "#e07b00"}
+COVERAGE_SCALE = [
+    [0.0, "#f1f6fb"],
+    [0.25, "#c6dbef"],
+    [0.5, "#6baed6"],
+    [0.75, "#2171b5"],
+    [1.0, "#08306b"],
+]
+ACTIVE_SCALE = [[0.0, "#f7fbff"], [0.4, "#9ecae1"], [1.0, "#08519c"]]
+
+
+_MEMO_SIZE = 256
+_memo: OrderedDict[str, str] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def remembered(build: Callable[..., FigureDict]) -> Callable[..., FigureDict]:
+    """Reuse a figure built from identical arguments (building one validates every value
+    and costs milliseconds). The functions are pure, so equal JSON arguments give an
+    equal figure; each caller gets its own copy, parsed from the remembered JSON."""
+
+    @functools.wraps(build)
+    def wrapper(**kwargs: Any) -> FigureDict:
+        key = build.__name__ + json.dumps(kwargs, sort_keys=True, default=str)
+        with _memo_lock:
+            cached = _memo.get(key)
+            if cached is not None:
+                _memo.move_to_end(key)
+                return dict(json.loads(cached))
+        figure = build(**kwargs)
+        with _memo_lock:
+            _memo[key] = json.dumps(figure)
+            while len(_memo) > _MEMO_SIZE:
+                _memo.popitem(last=False)
+        return figure
+
+    return wrapper
+
+
+def _layout(*, title: str, separators: str, height: int, **extra: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "separators": separators,
+        "height": height,
+        "font": {"family": FONT, "size": 12, "color": "#1f2933"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "legend": {"orientation": "h", "y": -0.15, "x": 0},
+        "hoverlabel": {"font": {"family": FONT}},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _as_dict(fig: go.Figure) -> FigureDict:
+    data = fig.to_plotly_json()
+    return {"data": data["data"], "layout": data["layout"], "config": dict(CONFIG)}
+
+
+@remembered
+def progress_figure(
+    *,
+    months: Sequence[str],
+    actual: Sequence[int | None],
+    target_path: Sequence[float | None],
+    projection: Sequence[float | None],
+    title: str,
+    actual_label: str,
+    target_label: str,
+    projection_label: str,
+    axis_label: str,
+    separators: str = INDONESIAN_SEPARATORS,
+) -> FigureDict:
+    """Active participants per month against the straight target path and the projection.
+
+    All series share ``months`` (category labels); ``None`` leaves a gap.
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=list(months),
+            y=list(actual),
+            name=actual_label,
+            mode="lines+markers",
+            line={"color": ACTUAL, "width": 3},
+            marker={"size": 5},
+            hovertemplate="%{x}<br>%{y:,.0f}<extra>" + actual_label + "</extra>",
+        )
+    )
+    if any(value is not None for value in target_path):
+        fig.add_trace(
+            go.Scatter(
+                x=list(months),
+                y=list(target_path),
+                name=target_label,
+                mode="lines",
+                line={"color": TARGET, "width": 2, "dash": "dash"},
+                hovertemplate="%{x}<br>%{y:,.0f}<extra>" + target_label + "</extra>",
+            )
+        )
+    if any(value is not None for value in projection):
+        fig.add_trace(
+            go.Scatter(
+                x=list(months),
+                y=list(projection),
+                name=projection_label,
+                mode="lines+markers",
+                line={"color": PROJECTION, "width": 2, "dash": "dot"},
+                marker={"size": 4},
+                hovertemplate="%{x}<br>%{y:,.0f}<extra>" + projection_label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        _layout(
+            title=title,
+            separators=separators,
+            height=380,
+            xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": 12},
+            yaxis={
+                "title": {"text": axis_label},
+                "gridcolor": GRID,
+                "tickformat": ",.0f",
+                "rangemode": "tozero",
+            },
+            legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+            margin={"l": 70, "r": 20, "t": 80, "b": 70},
+        )
+    )
+    return _as_dict(fig)
+
+
+@remembered
+def region_coverage_figure(
+    *,
+    names: Sequence[str],
+    coverage: Sequence[float | None],
+    target_pct: Sequence[float | None],
+    highlight: Sequence[bool],
+    title: str,
+    coverage_label: str,
+    target_label: str,
+    axis_label: str,
+    separators: str = INDONESIAN_SEPARATORS,
+) -> FigureDict:
+    """Coverage by regency as horizontal bars, each regency's target as a tick mark."""
+    order = sorted(range(len(names)), key=lambda i: (coverage[i] is None, -(coverage[i] or 0)))
+    ordered_names = [names[i] for i in order]
+    colours = [HIGHLIGHT if highlight[i] else ACTUAL for i in order]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=ordered_names,
+            x=[coverage[i] for i in order],
+            orientation="h",
+            name=coverage_label,
+            marker={"color": colours},
+            texttemplate="%{x:.1f}%",
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": "#ffffff"},
+            hovertemplate="%{y}<br>%{x:.2f}%<extra>" + coverage_label + "</extra>",
+        )
+    )
+    if any(value is not None for value in target_pct):
+        fig.add_trace(
+            go.Scatter(
+                y=ordered_names,
+                x=[target_pct[i] for i in order],
+                mode="markers",
+                name=target_label,
+                marker={"symbol": "line-ns", "size": 16, "line": {"width": 3, "color": TARGET}},
+                hovertemplate="%{y}<br>%{x:.2f}%<extra>" + target_label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        _layout(
+            title=title,
+            separators=separators,
+            height=max(260, 60 + 26 * len(names)),
+            xaxis={
+                "title": {"text": axis_label},
+                "gridcolor": GRID,
+                "ticksuffix": "%",
+                "rangemode": "tozero",
+            },
+            yaxis={"autorange": "reversed", "automargin": True},
+            legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+            margin={"l": 10, "r": 40, "t": 80, "b": 50},
+            bargap=0.25,
+        )
+    )
+    return _as_dict(fig)
+
+
+@remembered
+def region_map_figure(
+    *,
+    geojson_url: str,
+    codes: Sequence[str],
+    names: Sequence[str],
+    coverage: Sequence[float | None],
+    highlight: Sequence[bool],
+    title: str,
+    colorbar_label: str,
+    no_data_label: str,
+    separators: str = INDONESIAN_SEPARATORS,
+) -> FigureDict:
+    """An NTT choropleth of coverage by regency on a blank background (no map tiles).
+
+    ``geojson_url`` is the local static file; plotly.js fetches it from our own
+    origin, so nothing leaves the machine.
+    """
+    values = [None if value is None else round(value, 2) for value in coverage]
+    hover = [
+        f"{name}<br>{no_data_label}" if value is None else name
+        for name, value in zip(names, values, strict=True)
+    ]
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson_url,
+            featureidkey="properties.bps_code",
+            locations=list(codes),
+            z=values,
+            text=hover,
+            colorscale=COVERAGE_SCALE,
+            zmin=0,
+            zmax=max([10.0, *(value for value in values if value is not None)]),
+            marker={
+                "line": {
+                    "color": [HIGHLIGHT if flag else "#ffffff" for flag in highlight],
+                    "width": [2.5 if flag else 0.8 for flag in highlight],
+                },
+                "opacity": 0.95,
+            },
+            colorbar={"title": {"text": colorbar_label}, "ticksuffix": "%", "thickness": 12},
+            hovertemplate="%{text}<br>%{z:.2f}%<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        _layout(
+            title=title,
+            separators=separators,
+            height=420,
+            map={"style": "white-bg", "center": {"lat": -9.4, "lon": 122.0}, "zoom": 5.6},
+            margin={"l": 0, "r": 0, "t": 50, "b": 0},
+        )
+    )
+    return _as_dict(fig)
+
+
+@remembered
+def formal_informal_figure(
+    *,
+    formal: int,
+    informal: int,
+    title: str,
+    formal_label: str,
+    informal_label: str,
+    axis_label: str,
+    separators: str = INDONESIAN_SEPARATORS,
+) -> FigureDict:
+    """Active formal (PU + JAKON + PMI) against informal (BPU) participants."""
+    total = formal + informal
+    shares = [100 * value / total if total else 0.0 for value in (formal, informal)]
+    fig = go.Figure(
+        go.Bar(
+            x=[formal_label, informal_label],
+            y=[formal, informal],
+            customdata=shares,
+            marker={"color": [ACTUAL, PROJECTION]},
+            texttemplate="%{y:,.0f}<br>(%{customdata:.1f}%)",
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}<br>%{y:,.0f} (%{customdata:.1f}%)<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        _layout(
+            title=title,
+            separators=separators,
+            height=340,
+            yaxis={
+                "title": {"text": axis_label},
+                "gridcolor": GRID,
+                "tickformat": ",.0f",
+                "rangemode": "tozero",
+            },
+            showlegend=False,
+            margin={"l": 70, "r": 20, "t": 60, "b": 40},
+        )
+    )
+    return _as_dict(fig)
+
+
+@remembered
+def segment_trend_figure(
+    *,
+    months: Sequence[str],
+    series: Mapping[str, Sequence[int]],
+    names: Mapping[str, str],
+    title: str,
+    axis_label: str,
+    separators: str = INDONESIAN_SEPARATORS,
+) -> FigureDict:
+    """The four segments stacked over time; formal segments in blues, BPU in orange."""
+    fig = go.Figure()
+    for code, values in series.items():
+        label = names.get(code, code)
+        fig.add_trace(
+            go.Scatter(
+                x=list(months),
+                y=list(values),
+                name=label,
+                mode="lines",
+                stackgroup="segments",
+                line={"width": 1, "color": SEGMENT_COLOURS.get(code, MUTED)},
+                hovertemplate="%{x}<br>%{y:,.0f}<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        _layout(
+            title=title,
+            separators=separators,
+            height=400,
+            xaxis={
+                "type": "category",
+                "gridcolor": GRID,
+                "tickangle": -45,
+                "nticks": 12,
+                "automargin": True,
+            },
+            yaxis={"title": {"text": axis_label}, "gridcolor": GRID, "tickformat": ",.0f"},
+            legend={"orientation": "h", "y": -0.3, "x": 0, "yanchor": "top"},
+            margin={"l": 70, "r": 20, "t": 50, "b": 40},
+        )
+    )
+    return _as_dict(fig)
+
+
+@remembered
+def sector_figure(
+    *,
+    labels: Sequence[str],
+    active: Sequence[int],
+    coverage: Sequence[float | None],
+    title: str,
+    active_title: str,
+    coverage_title: str,
+    separators: str = INDONESIAN_SEPARATORS,
+) -> FigureDict:
+    """Active participants by sector beside coverage of the sector's workforce.
+
+    Two panels share the sector axis; the coverage panel is left out when no
+    sector has a workforce figure on the basis.
+    """
+    show_coverage = any(value is not None for value in coverage)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=list(labels),
+            x=list(active),
+            orientation="h",
+            name=active_title,
+            marker={"color": ACTUAL},
+            hovertemplate="%{y}<br>%{x:,.0f}<extra></extra>",
+        )
+    )
+    split = 0.55 if show_coverage else 1.0
+    axes: dict[str, Any] = {
+        "xaxis": {
+            "domain": [0, split - 0.03 if show_coverage else 1.0],
+            "gridcolor": GRID,
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+            "title": {"text": active_title},
+        },
+        "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+    }
+    if show_coverage:
+        fig.add_trace(
+            go.Bar(
+                y=list(labels),
+                x=list(coverage),
+                orientation="h",
+                name=coverage_title,
+                xaxis="x2",
+                marker={"color": TARGET},
+                hovertemplate="%{y}<br>%{x:.2f}%<extra></extra>",
+            )
+        )
+        axes["xaxis2"] = {
+            "domain": [split + 0.02, 1.0],
+            "gridcolor": GRID,
+            "ticksuffix": "%",
+            "rangemode": "tozero",
+            "title": {"text": coverage_title},
+            "anchor": "y",
+        }
+    fig.update_layout(
+        _layout(
+            title=title,
+            separators=separators,
+            height=max(300, 90 + 24 * len(labels)),
+            showlegend=False,
+            margin={"l": 10, "r": 20, "t": 50, "b": 50},
+            **axes,
+        )
+    )
+    return _as_dict(fig)
+
+
+@remembered
+def region_sector_heatmap(
+    *,
+    regions: Sequence[str],
+    sectors: Sequence[str],
+    sector_names: Sequence[str],
+    values: Sequence[Sequence[int]],
+    title: str,
+    colorbar_label: str,
+    separators: str = INDONESIAN_SEPARATORS,
+) -> FigureDict:
+    """Active participants per regency (rows) and KBLI section (columns)."""
+    custom = [list(sector_names) for _row in regions]
+    fig = go.Figure(
+        go.Heatmap(
+            z=[list(row) for row in values],
+            x=list(sectors),
+            y=list(regions),
+            customdata=custom,
+            colorscale=ACTIVE_SCALE,
+            colorbar={"title": {"text": colorbar_label}, "thickness": 12, "tickformat": ",.0f"},
+            xgap=1,
+            ygap=1,
+            hovertemplate="%{y} · %{x} %{customdata}<br>%{z:,.0f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        _layout(
+            title=title,
+            separators=separators,
+            height=max(260, 110 + 22 * len(regions)),
+            xaxis={"side": "top", "tickangle": 0, "type": "category"},
+            yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+            margin={"l": 10, "r": 20, "t": 80, "b": 20},
+        )
+    )
+    return _as_dict(fig)

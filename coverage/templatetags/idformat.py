@@ -1,0 +1,71 @@
+"""Numbers, percentages and months in the reader's language (1.000.000 and 34,02% in Indonesian).
+
+Thin wrappers over Django's localisation, so switching to English gives
+1,000,000 and 34.02% with no other change. ``None`` shows as an en dash.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django import template
+from django.utils import formats
+
+from coverage.calculations import Period
+
+register = template.Library()
+
+EMPTY = "–"
+Number = int | float | Decimal | Fraction | None
+
+
+def _format(value: Number, decimals: int) -> str:
+    """Round half up to ``decimals`` first: Django's ``number_format`` cuts digits off."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        exact = Decimal(str(value))
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def idint(value: Number) -> str:
+    """A count with thousands marks: 1.000.000."""
+    return _format(value, 0)
+
+
+@register.filter
+def iddec(value: Number, decimals: int = 1) -> str:
+    """A number with ``decimals`` decimals: 1.234,5."""
+    return _format(value, int(decimals))
+
+
+@register.filter
+def idpct(value: Number, decimals: int = 2) -> str:
+    """A percentage: 34,02%."""
+    text = _format(value, int(decimals))
+    return text if text == EMPTY else f"{text}%"
+
+
+@register.filter
+def idsigned(value: Number, decimals: int = 2) -> str:
+    """A signed difference: +2,50 or −1,25 (a true minus sign)."""
+    text = _format(value, int(decimals))
+    if text == EMPTY or value is None:
+        return text
+    if float(value) > 0:
+        return f"+{text}"
+    return text.replace("-", "−")
+
+
+@register.filter
+def idperiod(value: Period | None, style: str = "F Y") -> str:
+    """A month as words in the reader's language: April 2025 (``"M Y"`` gives Apr 2025)."""
+    if value is None:
+        return EMPTY
+    return formats.date_format(datetime.date(value.year, value.month, 1), style)

@@ -1,0 +1,125 @@
+"""``GET /api/coverage``: the shared summary as JSON, errors as ``{"error": …}``."""
+
+import pytest
+from django.test import Client
+
+from coverage.calculations import Period, summary_as_dict
+from coverage.summaries import load_coverage_summary
+from tests.test_views import small_ntt
+
+
+@pytest.fixture
+def data(reference: None) -> None:
+    small_ntt()
+
+
+def test_api_returns_hand_computed_province_figures(client: Client, data: None) -> None:
+    response = client.get("/api/coverage?period=2025-04")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    expected = {
+        "period": "2025-04",
+        "scope": "53",
+        "scope_type": "province",
+        "basis": "UCJ",
+        "active": 132_000,
+        "nonactive": 13_200,
+        "denominator": 1_626_300,
+        "denominator_year": 2025,
+        "coverage_pct": 8.12,  # 100 × 132,000 / 1,626,300 = 8.1166
+        "target_count": 1_000_000,
+        "target_pct": 60.0,
+        "target_source": "set",
+        "implied_denominator": 1_666_666.67,
+        "denominator_mismatch": False,
+        "gap_count": 868_000,
+        "gap_pp": 51.88,
+        "months_remaining": 8,
+        "required_monthly_pace": 108_500,
+        "run_rate": 4_000.0,  # (132,000 − 120,000) / 3
+        "projected_at_deadline": 164_000,
+        "projected_month_reached": "2043-05",  # 868,000 / 4,000 = 217 months after April 2025
+        "status": "off_track",
+    }
+    assert {key: body[key] for key in expected} == expected
+
+
+def test_api_breakdown_rows(client: Client, data: None) -> None:
+    body = client.get("/api/coverage?period=2025-04&scope=KUPANG").json()
+    assert body["scope_type"] == "branch"
+    assert body["active"] == 112_000
+    assert body["denominator"] == 200_000
+    assert body["coverage_pct"] == 56.0
+    assert body["target_count"] == 122_979  # 1,000,000 × 200,000 / 1,626,300, rounded
+    assert body["target_source"] == "allocated"
+    row = next(row for row in body["by_region"] if row["code"] == "5371")
+    assert row == {
+        "code": "5371",
+        "name": "Kota Kupang",
+        "active": 112_000,
+        "denominator": 200_000,
+        "coverage_pct": 56.0,
+        "target_count": 122_979,
+        "gap_count": 10_979,
+    }
+
+
+def test_api_is_exactly_the_shared_summary(client: Client, data: None) -> None:
+    for scope in ("53", "KUPANG", "5311"):
+        for basis in ("UCJ", "BPS_AK"):
+            body = client.get(f"/api/coverage?period=2025-03&scope={scope}&basis={basis}").json()
+            summary = load_coverage_summary(period=Period(2025, 3), scope_code=scope, basis=basis)
+            assert body == summary_as_dict(summary)
+
+
+def test_api_defaults_to_latest_period_province_and_ucj(client: Client, data: None) -> None:
+    body = client.get("/api/coverage").json()
+    assert (body["period"], body["scope"], body["basis"]) == ("2025-04", "53", "UCJ")
+
+
+def test_api_bps_basis_uses_the_labour_force(client: Client, data: None) -> None:
+    body = client.get("/api/coverage?period=2025-04&basis=bps_ak").json()
+    assert body["basis"] == "BPS_AK"
+    assert body["denominator"] == 3_120_000
+    assert body["denominator_year"] == 2024
+    assert body["coverage_pct"] == 4.23
+
+
+def test_api_bad_period_is_400_json(client: Client, data: None) -> None:
+    response = client.get("/api/coverage?period=April")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "Periode “April” tidak valid: gunakan format TTTT-BB, misalnya 2025-04."
+    }
+
+
+def test_api_bad_basis_is_400_json(client: Client, data: None) -> None:
+    response = client.get("/api/coverage?period=2025-04&basis=BPS")
+    assert response.status_code == 400
+    assert "tidak dikenal" in response.json()["error"]
+
+
+def test_api_unknown_scope_is_404_json(client: Client, data: None) -> None:
+    response = client.get("/api/coverage?period=2025-04&scope=9999")
+    assert response.status_code == 404
+    assert "“9999” tidak ditemukan" in response.json()["error"]
+
+
+def test_api_period_without_data_is_404_json(client: Client, data: None) -> None:
+    response = client.get("/api/coverage?period=2020-01")
+    assert response.status_code == 404
+    assert response.json() == {"error": "Belum ada data kepesertaan untuk periode 2020-01."}
+
+
+def test_api_without_any_data_is_404_json(client: Client, reference: None) -> None:
+    response = client.get("/api/coverage")
+    assert response.status_code == 404
+    assert "error" in response.json()
+
+
+def test_api_is_read_only(client: Client, data: None) -> None:
+    assert client.post("/api/coverage?period=2025-04").status_code == 405
+    assert client.put("/api/coverage?period=2025-04").status_code == 405
+    assert client.delete("/api/coverage?period=2025-04").status_code == 405
+    assert client.head("/api/coverage?period=2025-04").status_code == 200

@@ -1,0 +1,266 @@
+"""The dashboard pages: Indonesian numbers, errors as pages (never a traceback), no inline JS."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from coverage.models import ParticipantCount, Target, WorkforceFigure
+
+# Active participants per month: Kota Kupang (5371, branch KUPANG) and Ende (5311, branch ENDE).
+KOTA_KUPANG = {
+    (2024, 12): 100_000,
+    (2025, 1): 103_000,
+    (2025, 2): 106_000,
+    (2025, 3): 109_000,
+    (2025, 4): 112_000,
+}
+ENDE = {
+    (2024, 12): 16_000,
+    (2025, 1): 17_000,
+    (2025, 2): 18_000,
+    (2025, 3): 19_000,
+    (2025, 4): 20_000,
+}
+
+
+def small_ntt() -> None:
+    """A province with two regions that report, a UCJ and a BPS denominator and one target.
+
+    April 2025: 132,000 active (112,000 + 20,000); UCJ base 1,626,300 → 8.12%; BPS labour
+    force 3,120,000 (2024) → 4.23%; target 1,000,000 = 60% → gap 868,000, pace 108,500 a
+    month over 8 months; run rate (132,000 − 120,000) / 3 = 4,000; December 164,000.
+    """
+    rows = []
+    for region, series, sector, segment in (
+        ("5371", KOTA_KUPANG, "G", "PU"),
+        ("5311", ENDE, "A", "BPU"),
+    ):
+        for (year, month), active in series.items():
+            rows.append(
+                ParticipantCount(
+                    year=year,
+                    month=month,
+                    region_id=region,
+                    sector_id=sector,
+                    segment_id=segment,
+                    active=active,
+                    nonactive=active // 10,
+                )
+            )
+    ParticipantCount.objects.bulk_create(rows)
+    WorkforceFigure.objects.bulk_create(
+        [
+            WorkforceFigure(year=2025, basis="UCJ", workers=1_626_300, source="UCJ uji 2025"),
+            WorkforceFigure(
+                year=2025,
+                basis="UCJ",
+                region_id="5371",
+                workers=200_000,
+                source="UCJ uji wilayah 2025",
+            ),
+            WorkforceFigure(
+                year=2025,
+                basis="UCJ",
+                region_id="5311",
+                workers=100_000,
+                source="UCJ uji wilayah 2025",
+            ),
+            WorkforceFigure(
+                year=2024,
+                basis="BPS_AK",
+                workers=3_120_000,
+                source="BPS Sakernas Agustus 2024 (uji)",
+            ),
+        ]
+    )
+    Target.objects.create(
+        year=2025, scope_type="province", basis="UCJ", target_count=1_000_000, target_pct=60
+    )
+
+
+@pytest.fixture
+def data(reference: None) -> None:
+    small_ntt()
+
+
+def text(response) -> str:  # type: ignore[no-untyped-def]
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_overview_shows_headline_numbers_in_indonesian_format(client: Client, data: None) -> None:
+    page = text(client.get("/"))
+    assert "132.000" in page  # active
+    assert "13.200" in page  # non-active
+    assert "8,12%" in page  # UCJ coverage
+    assert "4,23%" in page  # BPS labour-force coverage
+    assert "1.000.000" in page  # target
+    assert "868.000" in page  # gap
+    assert "51,88 poin persen" in page  # 60 − 8.1166
+    assert "108.500" in page  # required pace
+    assert "4.000" in page  # run rate
+    assert "164.000" in page  # projection at December
+    assert "Tertinggal" in page  # off_track
+    assert "Target 2025" in page and "Target 2.025" not in page
+
+
+def test_overview_shows_the_implied_denominator_note(client: Client, data: None) -> None:
+    page = text(client.get("/"))
+    assert (
+        "Target 1.000.000 = 60% menyiratkan basis 1.666.667; basis tersimpan 1.626.300 "
+        "(selisih 2,5%)." in page
+    )
+    assert "Selisih lebih dari 5%" not in page
+
+
+def test_overview_defaults_to_latest_period(client: Client, data: None) -> None:
+    page = text(client.get("/"))
+    assert '<option value="2025-04" selected>April 2025</option>' in page
+    assert "Posisi akhir April 2025" in page
+
+
+def test_earlier_period_is_shown_when_asked(client: Client, data: None) -> None:
+    page = text(client.get("/?period=2025-01"))
+    assert "120.000" in page  # 103,000 + 17,000
+    assert '<option value="2025-01" selected>' in page
+
+
+def test_basis_picker_switches_target_basis(client: Client, data: None) -> None:
+    page = text(client.get("/?basis=BPS_AK"))
+    assert "cakupan pada angkatan kerja BPS" in page
+    assert "4,23%" in page
+
+
+def test_branch_page_shows_its_regions_only(client: Client, data: None) -> None:
+    response = client.get("/cabang/KUPANG/")
+    page = text(response)
+    assert response.status_code == 200
+    assert "Kantor Cabang Kupang" in page
+    assert "112.000" in page
+    assert 'href="/wilayah/5371/?period=2025-04&amp;basis=UCJ"' in page
+
+
+def test_region_page_shows_region_coverage(client: Client, data: None) -> None:
+    page = text(client.get("/wilayah/5371/"))
+    assert "Kota Kupang" in page
+    assert "112.000" in page
+    assert "56,00%" in page  # 112,000 / 200,000
+    assert "122.979" in page  # 1,000,000 × 200,000 / 1,626,300, allocated
+    assert "dialokasikan" in page
+
+
+def test_unknown_region_is_an_indonesian_404(client: Client, data: None) -> None:
+    response = client.get("/wilayah/9999/")
+    assert response.status_code == 404
+    page = text(response)
+    assert "Halaman tidak ditemukan" in page
+    assert "“9999” tidak ditemukan" in page
+    assert "Traceback" not in page
+
+
+def test_branch_url_with_a_region_code_is_404(client: Client, data: None) -> None:
+    assert client.get("/cabang/5371/").status_code == 404
+
+
+def test_bad_period_is_a_clear_400_message(client: Client, data: None) -> None:
+    response = client.get("/?period=2025-13")
+    assert response.status_code == 400
+    page = text(response)
+    assert "Periode “2025-13” tidak valid" in page
+    assert "Traceback" not in page
+
+
+def test_period_without_data_is_404_with_message(client: Client, data: None) -> None:
+    response = client.get("/?period=2019-01")
+    assert response.status_code == 404
+    assert "Belum ada data kepesertaan untuk periode 2019-01" in text(response)
+
+
+def test_unknown_basis_is_400(client: Client, data: None) -> None:
+    response = client.get("/?basis=XYZ")
+    assert response.status_code == 400
+    assert "Basis “XYZ” tidak dikenal" in text(response)
+
+
+def test_empty_database_explains_how_to_load_data(client: Client, reference: None) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Belum ada data kepesertaan" in page
+    assert "make run" in page
+    assert "import_data" in page
+
+
+def test_demo_badge_follows_the_setting(client: Client, data: None, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEMO_DATA = True
+    assert "badge-demo" in text(client.get("/"))
+    settings.DEMO_DATA = False
+    assert "badge-demo" not in text(client.get("/"))
+
+
+def test_page_has_no_inline_script(client: Client, data: None) -> None:
+    response = client.get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    scripts = re.findall(r"<script([^>]*)>", response.content.decode())
+    assert scripts
+    for attributes in scripts:
+        assert "src=" in attributes or 'type="application/json"' in attributes
+
+
+def test_charts_are_sent_as_json_with_local_plotly_and_geojson(client: Client, data: None) -> None:
+    page = response_text = client.get("/").content.decode()
+    for chart in ("progress", "regions", "map", "formal", "segments", "sectors", "heatmap"):
+        assert f'id="chart-{chart}" type="application/json"' in page
+        assert f'data-figure="chart-{chart}"' in response_text
+    assert "/static/vendor/plotly/plotly.min.js" in page
+    assert "/static/geo/ntt_regencies.geojson" in page
+    assert "cdn" not in page.lower()
+
+
+def test_charts_name_basis_year_and_source(client: Client, data: None) -> None:
+    page = text(client.get("/"))
+    assert "Basis: basis UCJ 2025 · Sumber penyebut: UCJ uji 2025" in page
+    assert (
+        "Basis: angkatan kerja BPS 2024 · Sumber penyebut: BPS Sakernas Agustus 2024 (uji)" in page
+    )
+
+
+def test_gap_table_gives_each_branch_its_monthly_pace(client: Client, data: None) -> None:
+    page = text(client.get("/"))
+    # Kupang's allocated target 122,979 − 112,000 = 10,979; ceil(10,979 / 8) = 1,373.
+    assert "10.979" in page
+    assert "1.373" in page
+
+
+def test_language_switch_is_remembered(client: Client, data: None) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = text(client.get("/"))
+    assert '<html lang="en">' in page
+    assert "132,000" in page
+    assert "8.12%" in page
+
+
+def test_pages_are_read_only(client: Client, data: None) -> None:
+    assert client.post("/").status_code == 405
+    assert client.head("/").status_code == 200
+
+
+def test_page_queries_do_not_grow_with_regions(client: Client, data: None) -> None:
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert len(queries) <= 16
+
+
+@pytest.mark.parametrize("path", ["/", "/cabang/KUPANG/", "/cabang/LABUAN_BAJO/", "/wilayah/5371/"])
+def test_pages_render_on_demo_data(client: Client, reference: None, path: str) -> None:
+    call_command("load_demo", verbosity=0)
+    response = client.get(path)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Data contoh" in page
+    assert "Traceback" not in page
