@@ -33,7 +33,12 @@ POPULATION = {
 
 # How much more (or less) enrolled a region is than its population suggests:
 # the city and the border regency Belu far ahead, Malaka far behind (press reports).
-REGION_PROPENSITY = {"5371": 3.2, "5306": 2.4, "5311": 1.3, "5310": 1.2, "5315": 1.3, "5321": 0.15}
+REGION_PROPENSITY = {
+    "5371": 3.2, "5306": 2.6, "5311": 1.55, "5310": 1.3, "5315": 1.35, "5321": 0.12,
+    "5317": 0.55, "5304": 0.65, "5316": 0.5, "5320": 0.6, "5319": 0.7, "5314": 0.8,
+    "5308": 0.9, "5307": 0.85, "5309": 1.1, "5312": 1.15, "5318": 0.95, "5303": 0.9,
+    "5305": 0.8, "5302": 1.05, "5301": 0.75, "5313": 1.0,
+}  # fmt: skip
 
 # Share of the BPS labour force by KBLI section (NTT: about half in agriculture,
 # trade ≈ 12.5 %, manufacturing ≈ 9.4 %).
