@@ -1,0 +1,460 @@
+"""A coverage summary told in words: the paragraphs at the top of the monthly PDF.
+
+Pure functions over a ``CoverageSummary`` (no ORM, no I/O). Every sentence is built
+from the same figures the tables show and is chosen by comparing those figures, not
+by the status alone, so that no sentence can contradict a number beside it (for
+example, a small gap can leave the December projection above the target while the
+contract still calls the scope *off track*; the text then says both, plainly).
+
+Numbers and months go through Django's localisation: in Indonesian 1.000.000,
+35,9% and "April 2025"; in English 1,000,000, 35.9% and "April 2025". Sentences are
+written without plural forms ("peserta", "bulan") so that one msgid serves every
+count.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from .calculations import (
+    BreakdownRow,
+    CoverageSummary,
+    Period,
+    ScopeMetrics,
+    required_monthly_pace,
+    round_half_up,
+)
+
+Number = int | float | Decimal | Fraction
+LAGGARDS = 3
+
+
+# --- formatting ------------------------------------------------------------------------
+
+
+def format_number(value: Number, decimals: int = 0) -> str:
+    """A number with the language's marks: 1.234.567 or 1.234,5 in Indonesian.
+
+    Rounded half away from zero first: Django's ``number_format`` cuts surplus
+    decimals off (35,98 would print as 35,9 with one decimal).
+    """
+    scale = 10**decimals
+    rounded = round_half_up(Fraction(value) * scale)
+    number: int | Decimal = rounded if decimals == 0 else Decimal(rounded) / scale
+    return formats.number_format(
+        number, decimal_pos=decimals, use_l10n=True, force_grouping=True
+    ).replace("-", "−")
+
+
+def format_pct(value: Number, decimals: int = 1) -> str:
+    """A percentage: 35,9% in Indonesian."""
+    return f"{format_number(value, decimals)}%"
+
+
+def format_rate(value: Number) -> str:
+    """A monthly change: whole participants, one decimal when it is below 10."""
+    return format_number(value, 0 if abs(Fraction(value)) >= 10 else 1)
+
+
+def month_year(period: Period) -> str:
+    """A month in words: "April 2025" (Indonesian month names from Django's catalogue)."""
+    return formats.date_format(datetime.date(period.year, period.month, 1), "F Y")
+
+
+def long_date(day: datetime.date) -> str:
+    """A date as "25 November 2026"."""
+    return formats.date_format(day, "j F Y")
+
+
+def join_words(items: Sequence[str]) -> str:
+    """``A, B dan C`` (``A, B and C``)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s dan %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def basis_phrase(basis: str) -> str:
+    return _("basis UCJ") if basis == "UCJ" else _("angkatan kerja BPS")
+
+
+def status_words(status: str) -> str:
+    """The status as a reader says it."""
+    return {
+        "achieved": _("tercapai"),
+        "on_track": _("sesuai jalur"),
+        "at_risk": _("berisiko"),
+        "off_track": _("tertinggal"),
+        "missed": _("tidak tercapai"),
+        "insufficient_data": _("data belum cukup"),
+        "no_target": _("belum ada target"),
+    }.get(status, status)
+
+
+# --- the paragraphs -----------------------------------------------------------------------
+
+
+def narrative_paragraphs(
+    summary: CoverageSummary,
+    *,
+    bps: CoverageSummary | None = None,
+    run_rate_months: int | None = None,
+    laggards: int = LAGGARDS,
+) -> list[str]:
+    """The summary in a few paragraphs, in the active language.
+
+    ``bps`` is the same scope on the BPS labour-force basis (its coverage is quoted
+    beside the headline one); ``run_rate_months`` is how many months the run rate
+    spans (3 unless data is missing), so the text never claims three months when
+    the contract fell back to two or one.
+    """
+    m = summary.metrics
+    paragraphs = [_headline_sentence(summary, bps), _progress_paragraph(m, run_rate_months)]
+    behind = _laggards_paragraph(summary, laggards=laggards)
+    if behind:
+        paragraphs.append(behind)
+    implied = implied_denominator_sentence(m, basis=summary.basis)
+    if implied:
+        paragraphs.append(implied)
+    return paragraphs
+
+
+def _headline_sentence(summary: CoverageSummary, bps: CoverageSummary | None) -> str:
+    m = summary.metrics
+    values = {
+        "period": month_year(m.period),
+        "scope": summary.scope.name,
+        "active": format_number(m.active),
+        "nonactive": format_number(m.nonactive),
+        "basis": basis_phrase(summary.basis),
+    }
+    shares = []
+    if m.coverage_pct is not None:
+        shares.append(_("%(pct)s dari %(basis)s") % {"pct": format_pct(m.coverage_pct), **values})
+    if bps is not None and bps.basis != summary.basis and bps.metrics.coverage_pct is not None:
+        shares.append(
+            _("%(pct)s dari %(basis)s")
+            % {"pct": format_pct(bps.metrics.coverage_pct), "basis": basis_phrase(bps.basis)}
+        )
+    if shares:
+        text = _("Per %(period)s, %(scope)s mencatat %(active)s peserta aktif (%(shares)s).") % {
+            **values,
+            "shares": "; ".join(shares),
+        }
+    else:
+        text = (
+            _(
+                "Per %(period)s, %(scope)s mencatat %(active)s peserta aktif; penyebut %(basis)s "
+                "belum tersedia sehingga cakupan belum dapat dihitung."
+            )
+            % values
+        )
+    return (
+        text
+        + " "
+        + _("Peserta nonaktif berjumlah %(nonactive)s dan tidak dihitung dalam cakupan.") % values
+    )
+
+
+def _rate_span(run_rate_months: int | None) -> str:
+    if run_rate_months == 1:
+        return _("sebulan terakhir")
+    if run_rate_months == 2:
+        return _("dua bulan terakhir")
+    return _("tiga bulan terakhir")
+
+
+def run_rate_sentence(m: ScopeMetrics, run_rate_months: int | None = None) -> str:
+    """What the run rate says, in a sentence of its own (none: says why)."""
+    span = _rate_span(run_rate_months)
+    if m.run_rate is None:
+        return _(
+            "Laju bulanan belum dapat dihitung karena belum ada data untuk tiga bulan "
+            "sebelumnya, sehingga belum ada proyeksi."
+        )
+    if m.run_rate > 0:
+        return _("Dalam %(span)s jumlah peserta aktif bertambah rata-rata %(rate)s per bulan.") % {
+            "span": span,
+            "rate": format_rate(m.run_rate),
+        }
+    if m.run_rate < 0:
+        return _("Dalam %(span)s jumlah peserta aktif turun rata-rata %(rate)s per bulan.") % {
+            "span": span,
+            "rate": format_rate(-m.run_rate),
+        }
+    return _("Dalam %(span)s jumlah peserta aktif tidak berubah.") % {"span": span}
+
+
+def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
+    target = m.target
+    december = Period(m.period.year, 12)
+    values = {
+        "target": format_number(target.count) if target.count is not None else "",
+        "target_pct": format_pct(target.pct) if target.pct is not None else "",
+        "december": month_year(december),
+        "year": str(m.period.year),
+        "gap": format_number(m.gap_count or 0),
+        "pace": format_number(m.required_monthly_pace or 0),
+        "months": format_number(m.months_remaining),
+        "projection": (
+            format_number(m.projected_at_deadline) if m.projected_at_deadline is not None else ""
+        ),
+        "status": status_words(m.status),
+    }
+    target_text = (
+        _("%(target)s peserta (%(target_pct)s)")
+        if target.pct is not None
+        else _("%(target)s peserta")
+    ) % values
+    if target.source == "allocated":
+        target_text += " " + _("(dialokasikan dari target cakupan di atasnya)")
+    values["target_text"] = target_text
+    sentences: list[str] = []
+
+    if m.status == "no_target":
+        sentences.append(
+            _(
+                "Belum ada target untuk tahun %(year)s, sehingga kekurangan, laju yang "
+                "diperlukan dan status belum dapat dihitung."
+            )
+            % values
+        )
+        sentences.append(run_rate_sentence(m, run_rate_months))
+        if m.projected_at_deadline is not None and m.months_remaining > 0:
+            sentences.append(
+                _(
+                    "Bila laju ini berlanjut, jumlah peserta aktif pada %(december)s sekitar "
+                    "%(projection)s."
+                )
+                % values
+            )
+        return " ".join(sentences)
+
+    if m.status == "achieved":
+        surplus = m.active - (target.count or 0)
+        if surplus > 0:
+            sentences.append(
+                _(
+                    "Target %(target_text)s sudah tercapai: peserta aktif melampaui target "
+                    "sebanyak %(surplus)s."
+                )
+                % {**values, "surplus": format_number(surplus)}
+            )
+        else:
+            sentences.append(_("Target %(target_text)s sudah tercapai tepat.") % values)
+        sentences.append(run_rate_sentence(m, run_rate_months))
+        if (
+            m.run_rate is not None
+            and m.run_rate < 0
+            and m.projected_at_deadline is not None
+            and m.months_remaining > 0
+        ):
+            below = (target.count or 0) - m.projected_at_deadline
+            if below > 0:
+                sentences.append(
+                    _(
+                        "Bila penurunan ini berlanjut, pada %(december)s peserta aktif tinggal "
+                        "%(projection)s, %(below)s di bawah target."
+                    )
+                    % {**values, "below": format_number(below)}
+                )
+            else:
+                sentences.append(
+                    _(
+                        "Bila penurunan ini berlanjut, pada %(december)s peserta aktif masih "
+                        "%(projection)s, tetap di atas target."
+                    )
+                    % values
+                )
+        sentences.append(_("Status: %(status)s.") % values)
+        return " ".join(sentences)
+
+    if m.status == "missed":
+        gap_pp = (
+            " " + _("(%(pp)s poin persen)") % {"pp": format_number(m.gap_pp, 1)}
+            if m.gap_pp is not None
+            else ""
+        )
+        sentences.append(
+            _(
+                "Per %(december)s target %(target_text)s tidak tercapai: masih kurang %(gap)s "
+                "peserta%(gap_pp)s."
+            )
+            % {**values, "gap_pp": gap_pp}
+        )
+        sentences.append(run_rate_sentence(m, run_rate_months))
+        if m.projected_month_reached is not None:
+            sentences.append(
+                _("Dengan laju ini target baru akan tercapai pada %(month)s.")
+                % {"month": month_year(m.projected_month_reached)}
+            )
+        sentences.append(_("Status: %(status)s.") % values)
+        return " ".join(sentences)
+
+    sentences.append(
+        _(
+            "Untuk mencapai target %(target_text)s pada %(december)s masih kurang %(gap)s peserta, "
+            "sehingga diperlukan tambahan bersih rata-rata %(pace)s peserta per bulan selama "
+            "%(months)s bulan tersisa."
+        )
+        % values
+    )
+    sentences.append(run_rate_sentence(m, run_rate_months))
+    if m.run_rate is not None and m.projected_at_deadline is not None:
+        sentences.append(_projection_sentence(m, values))
+    sentences.append(_status_sentence(m, values))
+    return " ".join(sentences)
+
+
+def _projection_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
+    """The December projection against the target, and when the target would be reached."""
+    target_count = m.target.count or 0
+    projection = m.projected_at_deadline or 0
+    reached = m.projected_month_reached
+    if projection >= target_count:
+        text = (
+            _(
+                "Bila laju ini berlanjut, proyeksi %(december)s adalah %(projection)s peserta, "
+                "sudah mencapai target."
+            )
+            % values
+        )
+        if reached is not None:
+            text += " " + _("Target tercapai pada %(month)s.") % {"month": month_year(reached)}
+        return text
+    text = _(
+        "Bila laju ini berlanjut, proyeksi %(december)s hanya %(projection)s peserta, "
+        "kurang %(short)s dari target."
+    ) % {
+        **values,
+        "short": format_number(target_count - projection),
+    }
+    if reached is not None:
+        text += " " + _("Dengan laju ini target baru tercapai pada %(month)s.") % {
+            "month": month_year(reached)
+        }
+    elif m.run_rate is not None and m.run_rate <= 0:
+        text += " " + _("Dengan laju ini target tidak akan tercapai.")
+    return text
+
+
+def _status_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
+    pace = m.required_monthly_pace
+    if m.status == "on_track":
+        return (
+            _("Status: %(status)s (laju saat ini setidaknya sama dengan laju yang diperlukan).")
+            % values
+        )
+    if m.status == "at_risk" and pace and m.run_rate is not None:
+        share = math.floor(100 * m.run_rate / pace)
+        return _(
+            "Status: %(status)s (laju saat ini baru %(share)s%% dari laju yang diperlukan)."
+        ) % {
+            **values,
+            "share": format_number(share),
+        }
+    if m.status == "off_track":
+        if m.run_rate is not None and m.run_rate < 0:
+            return _("Status: %(status)s (jumlah peserta justru menurun).") % values
+        return (
+            _("Status: %(status)s (laju saat ini di bawah 75%% dari laju yang diperlukan).")
+            % values
+        )
+    return _("Status: %(status)s.") % values
+
+
+def furthest_behind(rows: Sequence[BreakdownRow], *, limit: int) -> list[BreakdownRow]:
+    """The rows with the largest gap (ties by name), those without a gap left out."""
+    behind = [row for row in rows if row.gap_count]
+    return sorted(behind, key=lambda row: (-(row.gap_count or 0), row.name))[:limit]
+
+
+def _laggard_items(rows: Sequence[BreakdownRow], months_remaining: int) -> list[str]:
+    items = []
+    for row in rows:
+        pace = required_monthly_pace(row.gap_count, months_remaining)
+        values = {"name": row.name, "gap": format_number(row.gap_count or 0)}
+        if pace is None:
+            items.append(_("%(name)s (kurang %(gap)s)") % values)
+        else:
+            items.append(
+                _("%(name)s (kurang %(gap)s; perlu %(pace)s per bulan)")
+                % {**values, "pace": format_number(pace)}
+            )
+    return items
+
+
+def _laggards_paragraph(summary: CoverageSummary, *, laggards: int) -> str:
+    """Who is furthest behind: branches (on a province page) and regencies."""
+    remaining = summary.metrics.months_remaining
+    sentences = []
+    if summary.scope.kind == "province":
+        branches = furthest_behind(summary.by_branch, limit=laggards)
+        if branches:
+            sentences.append(
+                _("Kekurangan terbesar per kantor cabang: %(items)s.")
+                % {"items": join_words(_laggard_items(branches, remaining))}
+            )
+    if summary.scope.kind != "region":
+        regions = furthest_behind(summary.by_region, limit=laggards)
+        if regions:
+            sentences.append(
+                _("Per kabupaten/kota: %(items)s.")
+                % {"items": join_words(_laggard_items(regions, remaining))}
+            )
+    return " ".join(sentences)
+
+
+def implied_denominator_sentence(m: ScopeMetrics, *, basis: str) -> str:
+    """The denominator a target implies when it states both a count and a percentage."""
+    target = m.target
+    if target.implied_denominator is None or target.count is None or target.pct is None:
+        return ""
+    values = {
+        "count": format_number(target.count),
+        "pct": format_pct(target.pct, 2),
+        "implied": format_number(target.implied_denominator),
+        "basis": basis_phrase(basis),
+    }
+    text = (
+        _(
+            "Target menyebut %(count)s peserta sekaligus %(pct)s; keduanya hanya cocok dengan "
+            "penyebut %(implied)s pekerja."
+        )
+        % values
+    )
+    stored = m.denominator.workers
+    if not stored:
+        return text
+    difference = 100 * (target.implied_denominator - stored) / stored
+    values.update(
+        stored=format_number(stored),
+        difference=format_pct(abs(difference), 1),
+    )
+    if difference > 0:
+        text += (
+            " "
+            + _("Angka itu %(difference)s di atas penyebut %(basis)s yang tersimpan (%(stored)s).")
+            % values
+        )
+    elif difference < 0:
+        text += (
+            " "
+            + _("Angka itu %(difference)s di bawah penyebut %(basis)s yang tersimpan (%(stored)s).")
+            % values
+        )
+    else:
+        text += " " + _("Angka itu sama dengan penyebut %(basis)s yang tersimpan.") % values
+    if target.denominator_mismatch:
+        text += " " + _(
+            "Selisih lebih dari 5%: target dan penyebut kemungkinan memakai basis yang berbeda."
+        )
+    else:
+        text += " " + _("Selisihnya masih dalam batas 5%.")
+    return text

@@ -1,0 +1,164 @@
+"""The monthly PDF and ``manage.py export_report``."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+
+from coverage import services
+from coverage.calculations import Period
+from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
+from coverage.reports import build_report, css_string, report_html, report_pdf_bytes
+from coverage.summaries import SummaryError, load_coverage_summary
+
+APRIL = Period(2025, 4)
+
+
+def counts(year: int, month: int, values: dict[str, int]) -> list[ParticipantRecord]:
+    return [
+        ParticipantRecord(year=year, month=month, region_code=code, sector_code="A",
+                          segment_code="PU", active=active, nonactive=1)
+        for code, active in values.items()
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def small_data(reference: None) -> None:
+    services.participant_counts_save(
+        records=counts(2025, 1, {"5306": 1_000, "5305": 500})
+        + counts(2025, 4, {"5306": 1_300, "5305": 560})
+    )
+    services.workforce_figures_save(
+        records=[
+            WorkforceRecord(2025, None, None, "UCJ", 10_000, "UCJ 2025"),
+            WorkforceRecord(2025, "5306", None, "UCJ", 2_000, "UCJ 2025"),
+            WorkforceRecord(2025, "5305", None, "UCJ", 3_000, "UCJ 2025"),
+            WorkforceRecord(2024, None, None, "BPS_AK", 20_000, "BPS 2024"),
+        ]
+    )
+    services.targets_save(
+        records=[TargetRecord(2025, "province", "53", "UCJ", 6_000, Decimal("60"), "Target uji")]
+    )
+
+
+def pdf_text(pdf: bytes) -> tuple[str, int]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def test_pdf_shows_headline_figures_in_indonesian_format(small_data: None, settings: Any) -> None:
+    settings.DEMO_DATA = True
+    text, pages = pdf_text(report_pdf_bytes(period=APRIL, scope_code="53"))
+    assert pages >= 2
+    for figure in ("1.860", "18,60%", "9,30%", "10.000", "6.000", "4.140", "518", "2.820"):
+        assert figure in text, figure
+    assert "Data contoh" in text
+    assert "Sementara (belum disetujui)" in text
+    assert "Halaman 1 dari" in text
+    assert "April 2025" in text
+    assert "Tertinggal".upper() in text.upper()
+
+
+def test_approved_month_and_no_demo_label(small_data: None, settings: Any) -> None:
+    settings.DEMO_DATA = False
+    text, _pages = pdf_text(report_pdf_bytes(period=APRIL, scope_code="53", approved=True))
+    assert "Disetujui" in text
+    assert "Sementara" not in text
+    assert "Data contoh" not in text
+
+
+def test_page_count_matches_pdf(small_data: None) -> None:
+    report = build_report(period=APRIL, scope_code="5306")
+    assert report.pages == pdf_text(report.pdf)[1]
+    assert report.pages >= 2
+
+
+def test_printing_date_is_makassar_time_in_words(small_data: None) -> None:
+    printed = datetime.datetime(2026, 11, 25, 16, 30, tzinfo=datetime.UTC)
+    html = report_html(period=APRIL, scope_code="53", printed_at=printed)
+    assert "26 November 2026 pukul 00.30 WITA" in html
+
+
+def test_english_report_uses_english_number_marks(small_data: None) -> None:
+    html = report_html(period=APRIL, scope_code="53", lang="en")
+    assert "1,860" in html
+    assert 'lang="en"' in html
+
+
+def test_unknown_scope_raises_summary_error(small_data: None) -> None:
+    with pytest.raises(SummaryError):
+        report_pdf_bytes(period=APRIL, scope_code="NOWHERE")
+
+
+def test_css_string_cannot_close_the_style_element() -> None:
+    assert css_string('Kota "A" </style>') == '"Kota \\"A\\" \\3C /style>"'
+
+
+def test_demo_province_report(reference: None, tmp_path: Path) -> None:
+    call_command("load_demo", stdout=io.StringIO())
+    active = load_coverage_summary(period=APRIL, scope_code="53", basis="UCJ").metrics.active
+    output = tmp_path / "ringkasan.pdf"
+    out = io.StringIO()
+    call_command("export_report", "--period", "2025-04", "--output", str(output), stdout=out)
+    text, pages = pdf_text(output.read_bytes())
+    assert f"{active:,}".replace(",", ".") in text
+    assert pages >= 3
+    assert str(output) in out.getvalue()
+    assert f"({pages} halaman)" in out.getvalue()
+
+
+# --- export_report errors ---------------------------------------------------------------------
+
+
+def export(*args: str) -> str:
+    out = io.StringIO()
+    call_command("export_report", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2025-4"], "Periode “2025-4” tidak valid"),
+        (["--period", "2025-04", "--scope", "XYZ"], "Cakupan “XYZ” tidak ditemukan"),
+        (["--period", "2030-01"], "Belum ada data kepesertaan untuk periode 2030-01"),
+        (["--period", "2025-04", "--basis", "ABC"], "Basis “ABC” tidak dikenal"),
+    ],
+)
+def test_export_errors_are_indonesian(
+    small_data: None, tmp_path: Path, args: list[str], message: str
+) -> None:
+    with pytest.raises(CommandError, match=message):
+        export(*args, "--output", str(tmp_path / "r.pdf"))
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_export_to_missing_folder_fails_clearly(small_data: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="tidak ada"):
+        export("--period", "2025-04", "--output", str(tmp_path / "nope" / "r.pdf"))
+
+
+def test_export_to_a_folder_fails_clearly(small_data: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="adalah folder"):
+        export("--period", "2025-04", "--output", str(tmp_path))
+
+
+def test_export_to_read_only_file_fails_clearly(small_data: None, tmp_path: Path) -> None:
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"")
+    target.chmod(0o444)
+    try:
+        if os.access(target, os.W_OK):  # running as root: permissions are not enforced
+            pytest.skip("file permissions are not enforced for this user")
+        with pytest.raises(CommandError, match="Tidak ada izin menulis"):
+            export("--period", "2025-04", "--output", str(target))
+    finally:
+        target.chmod(0o644)
