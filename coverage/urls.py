@@ -1,13 +1,13 @@
-"""The dashboard pages and the read-only JSON API."""
+"""The dashboard pages, the read-only JSON API, data entry and manager tools."""
 
 from django.urls import path
 
-from . import views
+from .views import dashboard
 
 app_name = "coverage"
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("cabang/<str:code>/", views.branch, name="branch"),
-    path("wilayah/<str:bps_code>/", views.region, name="region"),
-    path("api/coverage", views.api_coverage, name="api_coverage"),
+    path("", dashboard.overview, name="overview"),
+    path("cabang/<str:code>/", dashboard.branch, name="branch"),
+    path("wilayah/<str:bps_code>/", dashboard.region, name="region"),
+    path("api/coverage", dashboard.api_coverage, name="api_coverage"),
 ]

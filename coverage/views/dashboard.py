@@ -21,8 +21,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import charts, selectors
-from .calculations import (
+from .. import charts, selectors
+from ..calculations import (
     PROVINCE_CODE,
     BreakdownRow,
     CoverageSummary,
@@ -33,8 +33,8 @@ from .calculations import (
     summary_as_dict,
     target_path,
 )
-from .models import Basis
-from .summaries import (
+from ..models import Basis
+from ..summaries import (
     DashboardData,
     SummaryError,
     load_coverage_summary,
