@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Literal
 
 import pandas as pd
@@ -276,56 +277,64 @@ def target_path(*, december_before: int, target_count: int, month: int) -> Fract
 # --- denominators ------------------------------------------------------------------
 
 
-def area_totals(workforce: pd.DataFrame, *, basis: str, sector_code: str | None) -> pd.DataFrame:
-    """Workers per area (a region, or the province as ``53``) and year, for one slice.
+AreaFigures = dict[str, dict[int, int]]
+"""Workers by area (a region's BPS code, or ``53`` for the province) and year."""
 
-    ``sector_code`` None means the all-sector rows only: per-sector rows are never
-    summed into a total, because a set of sector rows may be incomplete.
-    Returns ``region_code, year, workers``.
+
+def figures_by_sector(workforce: pd.DataFrame, *, basis: str) -> dict[str | None, AreaFigures]:
+    """One pass over the workforce frame: ``{sector or None: {area: {year: workers}}}``.
+
+    ``None`` holds the all-sector rows only: per-sector rows are never summed into a
+    total, because a set of sector rows may be incomplete.
     """
-    columns = ["region_code", "year", "workers"]
     rows = workforce[workforce["basis"] == basis]
-    if sector_code is None:
-        rows = rows[rows["sector_code"].isna()]
-    else:
-        rows = rows[rows["sector_code"] == sector_code]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    return rows.assign(region_code=rows["region_code"].fillna(PROVINCE_CODE))[columns].reset_index(
-        drop=True
-    )
+    figures: dict[str | None, AreaFigures] = {}
+    for region, sector, year, workers in zip(
+        rows["region_code"], rows["sector_code"], rows["year"], rows["workers"], strict=True
+    ):
+        area = PROVINCE_CODE if _missing(region) else str(region)
+        key = None if _missing(sector) else str(sector)
+        figures.setdefault(key, {}).setdefault(area, {})[int(year)] = int(workers)
+    return figures
 
 
-def scope_denominator(totals: pd.DataFrame, *, scope: Scope, year: int) -> Denominator:
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def area_totals(workforce: pd.DataFrame, *, basis: str, sector_code: str | None) -> AreaFigures:
+    """Workers by area and year for one basis and one sector (None: all sectors)."""
+    return figures_by_sector(workforce, basis=basis).get(sector_code, {})
+
+
+def scope_denominator(totals: AreaFigures, *, scope: Scope, year: int) -> Denominator:
     """The scope's figure for ``year``, or for the latest earlier year that has one.
 
     For the province an explicit province row wins over the sum of regions in the
     same year; a branch (and the province without its own row) is the sum of its
     regions' figures for that year.
     """
-    rows = totals[totals["year"] <= year]
-    regional = rows[rows["region_code"].isin(scope.region_codes)]
-    own = rows[rows["region_code"] == PROVINCE_CODE] if scope.kind == "province" else rows.iloc[0:0]
-    years = set(regional["year"]).union(own["year"])
+    own = totals.get(PROVINCE_CODE, {}) if scope.kind == "province" else {}
+    regional = [totals[code] for code in scope.region_codes if code in totals]
+    years = {y for y in own if y <= year}
+    for figures in regional:
+        years.update(y for y in figures if y <= year)
     if not years:
         return Denominator(workers=None, year=None)
-    used = int(max(years))
-    own_in_year = own[own["year"] == used]
-    if not own_in_year.empty:
-        return Denominator(workers=int(own_in_year["workers"].iloc[0]), year=used)
-    return Denominator(workers=int(regional[regional["year"] == used]["workers"].sum()), year=used)
+    used = max(years)
+    if used in own:
+        return Denominator(workers=own[used], year=used)
+    return Denominator(workers=sum(f[used] for f in regional if used in f), year=used)
 
 
-def region_denominators(totals: pd.DataFrame, *, year: int) -> dict[str, int]:
+def region_denominators(totals: AreaFigures, *, year: int) -> dict[str, int]:
     """Each region's latest figure up to ``year`` (regions without one are absent)."""
-    rows = totals[(totals["year"] <= year) & (totals["region_code"] != PROVINCE_CODE)]
-    if rows.empty:
-        return {}
-    latest = rows.sort_values("year").groupby("region_code").tail(1)
-    return {
-        str(code): int(workers)
-        for code, workers in zip(latest["region_code"], latest["workers"], strict=True)
-    }
+    latest: dict[str, int] = {}
+    for area, figures in totals.items():
+        years = [y for y in figures if y <= year]
+        if area != PROVINCE_CODE and years:
+            latest[area] = figures[max(years)]
+    return latest
 
 
 # --- targets --------------------------------------------------------------------------
@@ -510,9 +519,17 @@ class ReferenceFrames:
     sectors: pd.DataFrame  # sector_code, name
     segments: pd.DataFrame  # segment_code, name, is_formal
 
+    @cached_property
+    def _regions_by_branch(self) -> dict[str, frozenset[str]]:
+        grouped: dict[str, set[str]] = {}
+        for code, branch in zip(
+            self.regions["region_code"], self.regions["branch_code"], strict=True
+        ):
+            grouped.setdefault(str(branch), set()).add(str(code))
+        return {branch: frozenset(codes) for branch, codes in grouped.items()}
+
     def region_codes_of_branch(self, branch_code: str) -> frozenset[str]:
-        rows = self.regions[self.regions["branch_code"] == branch_code]
-        return frozenset(str(code) for code in rows["region_code"])
+        return self._regions_by_branch.get(branch_code, frozenset())
 
     def province(self) -> Scope:
         return Scope(
@@ -522,28 +539,47 @@ class ReferenceFrames:
             region_codes=frozenset(str(code) for code in self.regions["region_code"]),
         )
 
+    @cached_property
+    def _branch_names(self) -> dict[str, str]:
+        return {
+            str(code): str(name)
+            for code, name in zip(self.branches["branch_code"], self.branches["name"], strict=True)
+        }
+
+    @cached_property
+    def _region_info(self) -> dict[str, tuple[str, str]]:
+        """Region code → (name, branch code)."""
+        return {
+            str(code): (str(name), str(branch))
+            for code, name, branch in zip(
+                self.regions["region_code"],
+                self.regions["name"],
+                self.regions["branch_code"],
+                strict=True,
+            )
+        }
+
     def scope(self, code: str) -> Scope | None:
         """The scope named by ``code``: ``53``, a branch code or a region's BPS code."""
         code = code.strip()
         if code == PROVINCE_CODE:
             return self.province()
-        branch = self.branches[self.branches["branch_code"] == code.upper()]
-        if not branch.empty:
-            branch_code = str(branch["branch_code"].iloc[0])
+        branch_name = self._branch_names.get(code.upper())
+        if branch_name is not None:
             return Scope(
                 kind="branch",
-                code=branch_code,
-                name=str(branch["name"].iloc[0]),
-                region_codes=self.region_codes_of_branch(branch_code),
+                code=code.upper(),
+                name=branch_name,
+                region_codes=self.region_codes_of_branch(code.upper()),
             )
-        region = self.regions[self.regions["region_code"] == code]
-        if not region.empty:
+        region = self._region_info.get(code)
+        if region is not None:
             return Scope(
                 kind="region",
                 code=code,
-                name=str(region["name"].iloc[0]),
+                name=region[0],
                 region_codes=frozenset([code]),
-                branch_code=str(region["branch_code"].iloc[0]),
+                branch_code=region[1],
             )
         return None
 
@@ -565,7 +601,8 @@ def coverage_summary(
     ``sector_active`` and ``segment_active`` hold the scope's active participants in
     ``period`` per ``sector_code`` / ``segment_code``.
     """
-    totals = area_totals(workforce, basis=basis, sector_code=None)
+    by_sector_figures = figures_by_sector(workforce, basis=basis)
+    totals = by_sector_figures.get(None, {})
     province = reference.province()
     specs = target_specs(targets, year=period.year, basis=basis) or counts_from_other_basis(
         targets, workforce=workforce, reference=reference, year=period.year, basis=basis
@@ -660,8 +697,9 @@ def coverage_summary(
     )
     for row in sector_active.sort_values("sector_code").itertuples(index=False):
         code = str(row.sector_code)
-        sector_totals = area_totals(workforce, basis=basis, sector_code=code)
-        sector_denominator = scope_denominator(sector_totals, scope=scope, year=period.year)
+        sector_denominator = scope_denominator(
+            by_sector_figures.get(code, {}), scope=scope, year=period.year
+        )
         by_sector.append(
             _breakdown_row(
                 code=code,
