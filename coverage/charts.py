@@ -8,11 +8,7 @@ the language's decimal and thousands marks (``",."`` for Indonesian).
 
 from __future__ import annotations
 
-import functools
-import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -40,34 +36,6 @@ COVERAGE_SCALE = [
 ACTIVE_SCALE = [[0.0, "#f7fbff"], [0.4, "#9ecae1"], [1.0, "#08519c"]]
 
 
-_MEMO_SIZE = 256
-_memo: OrderedDict[str, str] = OrderedDict()
-_memo_lock = threading.Lock()
-
-
-def remembered(build: Callable[..., FigureDict]) -> Callable[..., FigureDict]:
-    """Reuse a figure built from identical arguments (building one validates every value
-    and costs milliseconds). The functions are pure, so equal JSON arguments give an
-    equal figure; each caller gets its own copy, parsed from the remembered JSON."""
-
-    @functools.wraps(build)
-    def wrapper(**kwargs: Any) -> FigureDict:
-        key = build.__name__ + json.dumps(kwargs, sort_keys=True, default=str)
-        with _memo_lock:
-            cached = _memo.get(key)
-            if cached is not None:
-                _memo.move_to_end(key)
-                return dict(json.loads(cached))
-        figure = build(**kwargs)
-        with _memo_lock:
-            _memo[key] = json.dumps(figure)
-            while len(_memo) > _MEMO_SIZE:
-                _memo.popitem(last=False)
-        return figure
-
-    return wrapper
-
-
 def _layout(*, title: str, separators: str, height: int, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
@@ -89,7 +57,6 @@ def _as_dict(fig: go.Figure) -> FigureDict:
     return {"data": data["data"], "layout": data["layout"], "config": dict(CONFIG)}
 
 
-@remembered
 def progress_figure(
     *,
     months: Sequence[str],
@@ -161,7 +128,6 @@ def progress_figure(
     return _as_dict(fig)
 
 
-@remembered
 def region_coverage_figure(
     *,
     names: Sequence[str],
@@ -224,7 +190,6 @@ def region_coverage_figure(
     return _as_dict(fig)
 
 
-@remembered
 def region_map_figure(
     *,
     geojson_url: str,
@@ -280,7 +245,6 @@ def region_map_figure(
     return _as_dict(fig)
 
 
-@remembered
 def formal_informal_figure(
     *,
     formal: int,
@@ -324,7 +288,6 @@ def formal_informal_figure(
     return _as_dict(fig)
 
 
-@remembered
 def segment_trend_figure(
     *,
     months: Sequence[str],
@@ -369,7 +332,6 @@ def segment_trend_figure(
     return _as_dict(fig)
 
 
-@remembered
 def sector_figure(
     *,
     labels: Sequence[str],
@@ -441,7 +403,6 @@ def sector_figure(
     return _as_dict(fig)
 
 
-@remembered
 def region_sector_heatmap(
     *,
     regions: Sequence[str],
@@ -475,6 +436,141 @@ def region_sector_heatmap(
             xaxis={"side": "top", "tickangle": 0, "type": "category"},
             yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
             margin={"l": 10, "r": 20, "t": 80, "b": 20},
+        )
+    )
+    return _as_dict(fig)
+
+
+# --- manager tools: initiatives on a time axis, scenario comparison ------------------------
+
+INITIATIVE = "#7b3fa0"
+SCENARIO_COLOURS = ["#1f5fa8", "#c2185b", "#00897b", "#6d4c41"]
+
+
+def initiative_marks(
+    *, months: Sequence[str], initiatives: Sequence[tuple[str, str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Plotly ``shapes`` and ``annotations`` marking initiatives on a category month axis.
+
+    ``initiatives`` are ``(month label, name)`` pairs; a month that is not on the
+    axis is skipped. Each mark is a dotted vertical line at the start month with the
+    name at the top, staggered so that neighbouring names do not overlap.
+    """
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    on_axis = set(months)
+    for position, (month, name) in enumerate(item for item in initiatives if item[0] in on_axis):
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": month,
+                "x1": month,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": INITIATIVE, "width": 1.5, "dash": "dot"},
+            }
+        )
+        annotations.append(
+            {
+                "x": month,
+                "y": 1 - 0.07 * (position % 3),
+                "xref": "x",
+                "yref": "paper",
+                "text": name if len(name) <= 28 else name[:27].rstrip() + "…",
+                "hovertext": name,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 10, "color": INITIATIVE},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
+    return {"shapes": shapes, "annotations": annotations}
+
+
+def add_initiative_annotations(
+    figure: FigureDict, initiatives: Sequence[tuple[str, str]]
+) -> FigureDict:
+    """A copy of a figure with a category month x axis (its first trace's ``x``) with
+    the initiatives marked at their start months."""
+    months = [str(label) for label in (figure["data"][0].get("x") or [])] if figure["data"] else []
+    marks = initiative_marks(months=months, initiatives=initiatives)
+    layout = dict(figure.get("layout") or {})
+    layout["shapes"] = [*layout.get("shapes", []), *marks["shapes"]]
+    layout["annotations"] = [*layout.get("annotations", []), *marks["annotations"]]
+    return {**figure, "layout": layout}
+
+
+def scenario_figure(
+    *,
+    months: Sequence[str],
+    actual: Sequence[int | None],
+    lines: Sequence[tuple[str, Sequence[int | None]]],
+    target: int | None,
+    title: str,
+    actual_label: str,
+    target_label: str,
+    axis_label: str,
+    separators: str = INDONESIAN_SEPARATORS,
+) -> FigureDict:
+    """Active participants so far, then one projected line per scenario (the first is
+    the baseline, drawn dotted in orange), and the target as a horizontal line."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=list(months),
+            y=list(actual),
+            name=actual_label,
+            mode="lines+markers",
+            line={"color": HIGHLIGHT, "width": 3},
+            marker={"size": 4},
+            hovertemplate="%{x}<br>%{y:,.0f}<extra>" + actual_label + "</extra>",
+        )
+    )
+    for index, (label, values) in enumerate(lines):
+        baseline = index == 0
+        colour = PROJECTION if baseline else SCENARIO_COLOURS[(index - 1) % len(SCENARIO_COLOURS)]
+        fig.add_trace(
+            go.Scatter(
+                x=list(months),
+                y=list(values),
+                name=label,
+                mode="lines",
+                line={
+                    "color": colour,
+                    "width": 2 if baseline else 2.5,
+                    "dash": "dot" if baseline else "solid",
+                },
+                hovertemplate="%{x}<br>%{y:,.0f}<extra>" + label + "</extra>",
+            )
+        )
+    if target is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[months[0], months[-1]] if months else [],
+                y=[target, target],
+                name=target_label,
+                mode="lines",
+                line={"color": TARGET, "width": 2, "dash": "dash"},
+                hovertemplate="%{y:,.0f}<extra>" + target_label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        _layout(
+            title=title,
+            separators=separators,
+            height=420,
+            xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": 18},
+            yaxis={
+                "title": {"text": axis_label},
+                "gridcolor": GRID,
+                "tickformat": ",.0f",
+                "rangemode": "tozero",
+            },
+            legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+            margin={"l": 70, "r": 20, "t": 90, "b": 70},
         )
     )
     return _as_dict(fig)

@@ -191,11 +191,20 @@ class WorkforceFigure(models.Model):
 class ParticipantCount(models.Model):
     """End-of-month stock of participants for one region × sector × segment."""
 
+    # The unique constraint and the (year, month, region) index serve every lookup;
+    # per-column foreign-key indexes (two each on PostgreSQL for text keys) would
+    # only slow down a 100,000-row import.
     year = models.PositiveSmallIntegerField(_("tahun"))
     month = models.PositiveSmallIntegerField(_("bulan"))
-    region = models.ForeignKey(Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT)
-    sector = models.ForeignKey(Sector, verbose_name=_("sektor"), on_delete=models.PROTECT)
-    segment = models.ForeignKey(Segment, verbose_name=_("segmen"), on_delete=models.PROTECT)
+    region = models.ForeignKey(
+        Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, db_index=False
+    )
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sektor"), on_delete=models.PROTECT, db_index=False
+    )
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segmen"), on_delete=models.PROTECT, db_index=False
+    )
     active = models.BigIntegerField(_("peserta aktif"))
     nonactive = models.BigIntegerField(_("peserta nonaktif"), default=0)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
@@ -436,11 +445,26 @@ class ChangeLog(models.Model):
     entity = models.CharField(_("jenis data"), max_length=10, choices=Entity.choices)
     year = models.PositiveSmallIntegerField(_("tahun"))
     month = models.PositiveSmallIntegerField(_("bulan"), null=True, blank=True)
+    # No database constraint: the log is append-only history (it must outlive a
+    # renamed or removed regency), and skipping the deferred checks keeps a
+    # 100,000-row import's commit fast.
     region = models.ForeignKey(
-        Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, null=True, blank=True
+        Region,
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
     )
     branch = models.ForeignKey(
-        Branch, verbose_name=_("kantor cabang"), on_delete=models.PROTECT, null=True, blank=True
+        Branch,
+        verbose_name=_("kantor cabang"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
     )
     key = models.CharField(_("kunci"), max_length=100)
     field = models.CharField(_("kolom"), max_length=30)

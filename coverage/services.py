@@ -139,30 +139,90 @@ def _log_count_changes(
     *,
     context: WriteContext,
 ) -> None:
-    """One change-log row per changed count: ``active / nonactive`` before and after."""
+    """One change-log row per changed count: ``active / nonactive`` before and after.
+
+    A 100,000-row import logs 100,000 rows, so PostgreSQL gets the same one-array-
+    per-column ``unnest`` insert as the counts themselves.
+    """
+    if not changed:
+        return
     branch_of = dict(Region.objects.values_list("bps_code", "branch_id"))
     now = timezone.now()
-    rows = []
+    detail = context.source_detail[:300]
+    olds = []
     for record in changed:
         before = existing.get(record.key)
-        rows.append(
+        olds.append("" if before is None else f"{before[0]} / {before[1]}")
+    if connection.vendor == "postgresql":
+        _insert_count_log_postgresql(changed, olds, branch_of, context=context, now=now)
+        return
+    ChangeLog.objects.bulk_create(
+        [
             ChangeLog(
                 created_at=now,
                 user_id=context.user_id,
                 source=context.source,
-                source_detail=context.source_detail[:300],
+                source_detail=detail,
                 entity=ChangeLog.Entity.COUNT,
                 year=record.year,
                 month=record.month,
                 region_id=record.region_code,
                 branch_id=branch_of.get(record.region_code),
                 key=count_key(*record.key),
-                field="active/nonactive",
-                old_value="" if before is None else f"{before[0]} / {before[1]}",
+                field=COUNT_FIELD,
+                old_value=old,
                 new_value=f"{record.active} / {record.nonactive}",
             )
-        )
-    ChangeLog.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            for record, old in zip(changed, olds, strict=True)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+
+COUNT_FIELD = "active/nonactive"
+
+
+def _insert_count_log_postgresql(
+    changed: Sequence[ParticipantRecord],
+    olds: Sequence[str],
+    branch_of: dict[str, str],
+    *,
+    context: WriteContext,
+    now: object,
+) -> None:
+    table = connection.ops.quote_name(ChangeLog._meta.db_table)
+    sql = f"""
+        INSERT INTO {table}
+            (created_at, user_id, source, source_detail, entity, field,
+             year, month, region_id, branch_id, key, old_value, new_value)
+        SELECT %s, %s, %s, %s, %s, %s, y, m, r, b, k, o, n
+        FROM unnest(%s::smallint[], %s::smallint[], %s::varchar[], %s::varchar[],
+                    %s::varchar[], %s::varchar[], %s::varchar[]) AS u(y, m, r, b, k, o, n)
+    """
+    fixed = [
+        now,
+        context.user_id,
+        context.source,
+        context.source_detail[:300],
+        ChangeLog.Entity.COUNT.value,
+        COUNT_FIELD,
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), UNNEST_BATCH_SIZE):
+            batch = changed[start : start + UNNEST_BATCH_SIZE]
+            cursor.execute(
+                sql,
+                [
+                    *fixed,
+                    _pg_array(r.year for r in batch),
+                    _pg_array(r.month for r in batch),
+                    _pg_array(r.region_code for r in batch),
+                    _pg_array(branch_of.get(r.region_code, "") for r in batch),
+                    _pg_array(count_key(*r.key) for r in batch),
+                    _pg_array(olds[start : start + UNNEST_BATCH_SIZE]),
+                    _pg_array(f"{r.active} / {r.nonactive}" for r in batch),
+                ],
+            )
 
 
 def _upsert_counts_postgresql(records: Sequence[ParticipantRecord], *, user_id: int | None) -> None:

@@ -6,9 +6,6 @@ The pages, ``/api/coverage`` and ``manage.py coverage_summary`` all call
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -81,10 +78,6 @@ def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> Cov
 
 
 # --- the dashboard: both bases and the charts' frames from one load ----------------
-
-_MEMO_SIZE = 64
-_summary_memo: OrderedDict[bytes, CoverageSummary] = OrderedDict()
-_memo_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -183,38 +176,34 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         "workforce": workforce,
         "targets": targets,
     }
-    shared_digest = _fingerprint(reference, monthly, workforce, targets)
-    summary = memoised_summary(
+    summary = coverage_summary(
         period=period,
         scope=scope,
         basis=basis,
         sector_active=sector_active,
         segment_active=segment_active,
-        shared_digest=shared_digest,
         **frames,
     )
     # BPS sector coverage is drawn from ``other`` when UCJ is chosen; a UCJ
     # ``other`` only feeds the headline, so it skips the sector and segment rows.
     other_sectors = sector_active if other_basis == Basis.BPS_AK else sector_active.iloc[0:0]
-    other = memoised_summary(
+    other = coverage_summary(
         period=period,
         scope=scope,
         basis=str(other_basis),
         sector_active=other_sectors,
         segment_active=segment_active.iloc[0:0],
-        shared_digest=shared_digest,
         **frames,
     )
     context = (
         summary
         if scope.kind == "province"
-        else memoised_summary(
+        else coverage_summary(
             period=period,
             scope=reference.province(),
             basis=basis,
             sector_active=sector_active.iloc[0:0],
             segment_active=segment_active.iloc[0:0],
-            shared_digest=shared_digest,
             **frames,
         )
     )
@@ -237,71 +226,3 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         region_sector=selectors.active_by_region_sector(period=period, region_codes=context_codes),
         workforce=workforce,
     )
-
-
-def _fingerprint(*parts: object) -> bytes:
-    """A digest of the summary's inputs: frames by content, the rest by ``repr``."""
-    digest = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        if isinstance(part, pd.DataFrame):
-            digest.update(repr(list(part.columns)).encode())
-            digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
-        elif isinstance(part, ReferenceFrames):
-            for frame in (part.regions, part.branches, part.sectors, part.segments):
-                digest.update(_fingerprint(frame))
-        elif isinstance(part, bytes):
-            digest.update(part)
-        elif isinstance(part, Scope):
-            members = sorted(part.region_codes)
-            digest.update(repr((part.kind, part.code, part.name, members)).encode())
-            digest.update(repr(part.branch_code).encode())
-        else:
-            digest.update(repr(part).encode())
-        digest.update(b"\x00")
-    return digest.digest()
-
-
-def memoised_summary(
-    *,
-    period: Period,
-    scope: Scope,
-    basis: str,
-    reference: ReferenceFrames,
-    monthly: pd.DataFrame,
-    workforce: pd.DataFrame,
-    targets: pd.DataFrame,
-    sector_active: pd.DataFrame,
-    segment_active: pd.DataFrame,
-    shared_digest: bytes | None = None,
-) -> CoverageSummary:
-    """``coverage_summary`` remembered by the content of its inputs.
-
-    The calculation is a pure function of these frames, so a result can be reused
-    exactly when every input is identical: a changed count, target or workforce
-    figure changes the digest. Only the (cheap, SQL-aggregated) loading runs on
-    every request. ``shared_digest`` is ``_fingerprint(reference, monthly,
-    workforce, targets)`` when the caller has already computed it.
-    """
-    shared = shared_digest or _fingerprint(reference, monthly, workforce, targets)
-    key = _fingerprint(shared, period, scope, basis, sector_active, segment_active)
-    with _memo_lock:
-        cached = _summary_memo.get(key)
-        if cached is not None:
-            _summary_memo.move_to_end(key)
-            return cached
-    result = coverage_summary(
-        period=period,
-        scope=scope,
-        basis=basis,
-        reference=reference,
-        monthly=monthly,
-        workforce=workforce,
-        targets=targets,
-        sector_active=sector_active,
-        segment_active=segment_active,
-    )
-    with _memo_lock:
-        _summary_memo[key] = result
-        while len(_summary_memo) > _MEMO_SIZE:
-            _summary_memo.popitem(last=False)
-    return result

@@ -7,6 +7,7 @@ page and the same number in the API can never disagree.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import charts, selectors
+from ..cache import cached
 from ..calculations import (
     PROVINCE_CODE,
     BreakdownRow,
@@ -78,25 +80,38 @@ def _month_label(period: Period) -> str:
 
 
 @require_safe
-def api_coverage(request: HttpRequest) -> JsonResponse:
-    """``summary_as_dict`` of one scope, period and basis; errors as ``{"error": …}``."""
+def api_coverage(request: HttpRequest) -> HttpResponse:
+    """``summary_as_dict`` of one scope, period and basis; errors as ``{"error": …}``.
+
+    The JSON is cached under the data version, so a repeated question costs one
+    indexed query and any write answers the next request with fresh numbers.
+    """
+    key = (
+        request.GET.get("period", ""),
+        request.GET.get("scope", ""),
+        request.GET.get("basis", ""),
+    )
     try:
-        text = request.GET.get("period")
-        if text:
-            period = parse_period(text)
-        else:
-            periods = selectors.available_periods()
-            if not periods:
-                raise SummaryError(_("Belum ada data kepesertaan."), status=404)
-            period = periods[-1]
-        summary = load_coverage_summary(
-            period=period,
-            scope_code=request.GET.get("scope") or PROVINCE_CODE,
-            basis=parse_basis(request.GET.get("basis")),
-        )
+        body = cached("api", *key, compute=lambda: _api_body(*key))
     except SummaryError as error:
         return JsonResponse({"error": error.message}, status=error.status)
-    return JsonResponse(summary_as_dict(summary), json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(body, content_type="application/json")
+
+
+def _api_body(period_text: str, scope_code: str, basis_text: str) -> bytes:
+    if period_text:
+        period = parse_period(period_text)
+    else:
+        periods = selectors.available_periods()
+        if not periods:
+            raise SummaryError(_("Belum ada data kepesertaan."), status=404)
+        period = periods[-1]
+    summary = load_coverage_summary(
+        period=period,
+        scope_code=scope_code or PROVINCE_CODE,
+        basis=parse_basis(basis_text or None),
+    )
+    return json.dumps(summary_as_dict(summary), ensure_ascii=False).encode()
 
 
 # --- the pages --------------------------------------------------------------------------
@@ -123,33 +138,48 @@ def _problem(request: HttpRequest, message: str, *, status: int) -> HttpResponse
 
 
 def _dashboard(request: HttpRequest, *, scope_code: str, kind: ScopeKind) -> HttpResponse:
-    periods = selectors.available_periods()
+    periods = cached("periods", compute=selectors.available_periods)
     if not periods:
         return render(request, "coverage/empty.html")
     try:
         text = request.GET.get("period")
         period = parse_period(text) if text else periods[-1]
         basis = parse_basis(request.GET.get("basis"))
-        data = load_dashboard(period=period, scope_code=scope_code, basis=basis)
+        page = cached(
+            "dashboard",
+            period,
+            scope_code,
+            basis,
+            compute=lambda: _page_context(period=period, scope_code=scope_code, basis=basis),
+        )
     except SummaryError as error:
         return _problem(request, error.message, status=error.status)
-    if data.scope.kind != kind:
+    if page["scope"].kind != kind:
         return _problem(request, _("Halaman ini tidak ditemukan."), status=404)
-    query = urlencode({"period": str(period), "basis": basis})
+    context = {
+        **page,
+        "periods": list(reversed(periods)),
+        "bases": [(Basis.UCJ.value, _("UCJ")), (Basis.BPS_AK.value, _("Angkatan kerja BPS"))],
+        "query": urlencode({"period": str(period), "basis": basis}),
+        "demo_data": settings.DEMO_DATA,
+    }
+    return render(request, "coverage/dashboard.html", context)
+
+
+def _page_context(*, period: Period, scope_code: str, basis: str) -> dict[str, Any]:
+    """Everything the dashboard shows that does not depend on who is looking (cacheable)."""
+    data = load_dashboard(period=period, scope_code=scope_code, basis=basis)
     sources = {
         data.summary.basis: data.workforce_source(data.summary),
         data.other.basis: data.workforce_source(data.other),
     }
-    context = {
+    return {
         "data": data,
         "scope": data.scope,
         "period": period,
         "basis": basis,
         "basis_name": basis_label(basis),
         "other_basis_name": basis_label(data.other_basis),
-        "periods": list(reversed(periods)),
-        "bases": [(Basis.UCJ.value, _("UCJ")), (Basis.BPS_AK.value, _("Angkatan kerja BPS"))],
-        "query": query,
         "nav": _navigation(data.reference),
         "head": _headline(data, sources),
         "charts": _charts(data, sources),
@@ -158,9 +188,7 @@ def _dashboard(request: HttpRequest, *, scope_code: str, kind: ScopeKind) -> Htt
         "branch_rows": data.summary.by_branch,
         "sector_rows": _sector_rows(data),
         "segment_rows": _segment_rows(data),
-        "demo_data": settings.DEMO_DATA,
     }
-    return render(request, "coverage/dashboard.html", context)
 
 
 @dataclass(frozen=True)

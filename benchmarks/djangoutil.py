@@ -1,0 +1,134 @@
+"""Helpers that need a configured Django (imported only inside child processes)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection
+from contextlib import redirect_stdout
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.management import call_command, get_commands
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+from .common import Result, measure, timed
+
+HOST = "127.0.0.1"
+
+
+def client() -> Client:
+    """A test client that returns 500 responses instead of raising."""
+    return Client(HTTP_HOST=HOST, raise_request_exception=False)
+
+
+def routed(url: str) -> bool:
+    """Whether the URL resolver knows the path of ``url`` (False: 404 from the resolver)."""
+    try:
+        resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    return True
+
+
+def command_exists(name: str) -> bool:
+    return name in get_commands()
+
+
+def quiet_command(*args: Any, **options: Any) -> str:
+    """``call_command`` with its standard output captured (returned)."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def captured_request(http: Client, url: str) -> tuple[Any, list[dict[str, str]]]:
+    """One GET of ``url`` and the SQL it ran (with each query's time in seconds)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = http.get(url)
+    return response, list(ctx.captured_queries)
+
+
+def sql_summary(queries: list[dict[str, str]]) -> Result:
+    total = sum(float(q.get("time") or 0) for q in queries)
+    return {"queries": len(queries), "sql_ms": round(total * 1000.0, 2)}
+
+
+def monthly_query_sql(period: Any, region_codes: Collection[str] | None) -> str:
+    """The exact SQL ``selectors.monthly_region_totals`` sends for this scope."""
+    from coverage import selectors
+
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.monthly_region_totals(until=period, region_codes=region_codes)
+    monthly = [q["sql"] for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
+    if not monthly:
+        raise RuntimeError("monthly_region_totals ran no GROUP BY query")
+    return monthly[-1]
+
+
+def floor_sql(
+    page_queries: list[dict[str, str]], period: Any, region_codes: Collection[str] | None
+) -> tuple[str, str]:
+    """The monthly GROUP BY year, month, region_id query that feeds a page.
+
+    Prefers the one the page actually ran (province-wide or scoped); returns the SQL
+    and a note saying which it is.
+    """
+    candidates = [("all regions", monthly_query_sql(period, None))]
+    if region_codes is not None:
+        candidates.append(("scope's regions only", monthly_query_sql(period, region_codes)))
+    ran = {q["sql"] for q in page_queries}
+    for label, sql in candidates:
+        if sql in ran:
+            return sql, f"as the request runs it ({label})"
+    label, sql = candidates[-1]
+    return sql, f"{label}; not found among the request's queries"
+
+
+def time_sql(sql: str, *, warmup: int, repeats: int, budget_s: float) -> Result:
+    """p50/p95 of executing ``sql`` and fetching every row through ``connection.cursor()``."""
+    with connection.cursor() as cursor:
+
+        def run() -> None:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+        result, _samples = measure(run, warmup=warmup, repeats=repeats, budget_s=budget_s)
+        cursor.execute(sql)
+        result["rows"] = len(cursor.fetchall())
+    return result
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(str(row[0]) for row in cursor.fetchall())
+
+
+def time_url(http: Client, url: str, *, warmup: int, repeats: int, budget_s: float) -> Result:
+    """p50/p95 server time of GET ``url`` (status codes of the measured requests kept)."""
+    statuses: dict[int, int] = {}
+
+    def get() -> None:
+        response = http.get(url)
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    result, _samples = measure(get, warmup=warmup, repeats=repeats, budget_s=budget_s)
+    result["statuses"] = {str(code): count for code, count in sorted(statuses.items())}
+    return result
+
+
+def execute(sql: str) -> float:
+    """Run one statement; milliseconds it took."""
+    with connection.cursor() as cursor:
+        return timed(lambda: cursor.execute(sql))
+
+
+def scalar(sql: str) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        return row[0] if row else None

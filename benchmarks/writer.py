@@ -1,0 +1,370 @@
+"""Regenerate ``docs/benchmarks.md`` from the merged results (``benchmarks/results.json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .common import ROOT, Result
+
+OUTPUT = ROOT / "docs" / "benchmarks.md"
+SECTION_TITLES = {
+    "pages": "Page server time (demo data)",
+    "national": "National scale",
+    "import": "CSV import",
+    "pdf": "PDF report",
+    "serve": "Serving throughput",
+}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "| " + " | ".join("---" for _ in headers) + " |",
+    ]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def code(text: str, lang: str = "") -> list[str]:
+    return [f"```{lang}", text.rstrip(), "```", ""]
+
+
+def _machine(machine: Result) -> list[str]:
+    commit = machine.get("commit", "unknown")
+    dirty = machine.get("uncommitted_files", 0)
+    if dirty:
+        commit = f"{commit} (+ {dirty} uncommitted/untracked files in the working tree)"
+    rows = [
+        ("CPU", machine.get("cpu")),
+        ("Cores", machine.get("cores")),
+        ("RAM", machine.get("ram")),
+        ("OS", machine.get("os")),
+        ("Python", machine.get("python")),
+        ("Django", machine.get("django")),
+        ("PostgreSQL", machine.get("postgresql")),
+        ("Date", machine.get("date")),
+        ("Git commit", commit),
+    ]
+    return ["## Machine", "", *table(["", ""], rows)]
+
+
+def _header(result: Result) -> list[str]:
+    lines = []
+    meta = f"Ran {result.get('ran_at', '?')}, {result.get('wall_s', '?')} s wall"
+    if result.get("quick"):
+        meta += " — **quick mode** (fewer repeats)"
+    lines += [f"*{meta}.* Command: `{result.get('command', '')}`", ""]
+    if result.get("what"):
+        lines += [result["what"], ""]
+    if result.get("status") != "ok":
+        lines += [f"**{result.get('status', 'error')}**: {result.get('reason', '')}", ""]
+    return lines
+
+
+def _goals_of(result: Result) -> list[Result]:
+    goals: list[Result] = result.get("goals") or []
+    if goals:
+        return goals
+    title = result.get("title") or result.get("name", "?")
+    return [
+        {
+            "name": title,
+            "goal": "",
+            "measured": "—",
+            "status": result.get("status", "error"),
+            "reason": result.get("reason", ""),
+        }
+    ]
+
+
+def _status(text: str) -> str:
+    return {"met": "✅ met", "missed": "❌ missed"}.get(text, f"⚠️ {text}")
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def _pages(result: Result, demo: Result | None) -> list[str]:
+    lines = _header(result)
+    rows = []
+    for row in result.get("rows", []):
+        if row.get("status") != "ok":
+            rows.append([row["measure"], f"`{row['url']}`", row.get("status"), *[None] * 8])
+            continue
+        t, f = row["timing"], row["floor"]
+        rows.append(
+            [
+                row["measure"],
+                f"`{row['url']}`",
+                t["n"],
+                t["p50_ms"],
+                t["p95_ms"],
+                f["p50_ms"],
+                f["p95_ms"],
+                f"{row['ratio_p50']}×",
+                f"{row['ratio_p95']}×",
+                row["queries"],
+                row["sql_ms"],
+            ]
+        )
+    lines += table(
+        [
+            "Measure",
+            "URL",
+            "n",
+            "p50 ms",
+            "p95 ms",
+            "floor p50 ms",
+            "floor p95 ms",
+            "ratio p50",
+            "ratio p95",
+            "queries",
+            "SQL ms (1 req)",
+        ],
+        rows,
+    )
+    for row in result.get("rows", []):
+        if row.get("status") != "ok":
+            lines += [f"- {row['measure']} `{row['url']}`: {row.get('reason', '')}"]
+        else:
+            lines += [f"- {row['measure']}: floor = monthly query {row['floor_note']}."]
+    lines.append("")
+    overview = next((r for r in result.get("rows", []) if r.get("floor_sql")), None)
+    if overview:
+        lines += ["Floor query (overview):", "", *code(overview["floor_sql"], "sql")]
+    if demo and demo.get("status") == "ok":
+        timings = ", ".join(f"{k} {v / 1000:.1f} s" for k, v in demo["timings_ms"].items())
+        lines += [
+            f"Demo database set-up (fresh `bench_demo`): {timings}; "
+            f"{demo['count_rows']:,} count rows.",
+            "",
+        ]
+    return lines
+
+
+def _national(result: Result) -> list[str]:
+    lines = _header(result)
+    load = result.get("load", {})
+    if load.get("status") == "ok":
+        timings = ", ".join(f"{k} {v} s" for k, v in load["timings_s"].items())
+        lines += [
+            f"Data: {load['regions']} regencies, {load['count_rows']:,} `ParticipantCount` rows "
+            f"({load['table_mb']} MB with indexes), {load['workforce_rows']:,} workforce "
+            f"figures, one 2025 province target. Load: {timings}. The generator is "
+            "`benchmarks/national.py` (`COPY … FROM STDIN` of 6-month CSV chunks).",
+            "",
+        ]
+    if result.get("status") != "ok":
+        return lines
+    before, after = result["before"], result["after"]
+    reps = result["repeats"]
+    rows = [["Monthly GROUP BY (floor), no extra index", *_t(before["floor"])]]
+    for key, label in (("overview", "Overview `/`"), ("api", "`/api/coverage?…&scope=53`")):
+        if key in before:
+            rows.append([f"{label}, no extra index", *_t(before[key])])
+    rows.append(["Monthly GROUP BY (floor), with covering index", *_t(after["floor"])])
+    for key, label in (("overview", "Overview `/`"), ("api", "`/api/coverage?…&scope=53`")):
+        if key in after:
+            rows.append([f"{label}, with covering index", *_t(after[key])])
+    lines += [
+        f"Pages: {reps['warmup']} warm-up + up to {reps['measured']} measured requests "
+        "(test client, DEBUG=false) in a fresh process; the floor query: 1 + 10.",
+        "",
+        *table(["Measure", "n", "p50 ms", "p95 ms", "max ms"], rows),
+    ]
+    for key, entry in result["urls"].items():
+        if entry.get("status") == "ok":
+            lines.append(
+                f"- `{key}` first (cold) request {entry['first_request_ms']} ms; "
+                f"{entry['queries']} queries, {entry['sql_ms']} ms of SQL."
+            )
+        else:
+            lines.append(f"- `{key}`: {entry.get('status')} — {entry.get('reason', '')}")
+    lines.append("")
+    memory = result["memory"]
+    lines += [
+        "**Memory of the serving process.** `ru_maxrss` = peak resident set size of the "
+        "process (resource.getrusage, RUSAGE_SELF); `tracemalloc peak` = peak of "
+        "Python-traced allocations (numpy/pandas buffers included) during one request, "
+        "measured separately because tracing slows requests down.",
+        "",
+        *table(["Measure", "MB"], [[k.replace("_mb", ""), v] for k, v in memory.items()]),
+    ]
+    if "overview" in result["urls"] and result["urls"]["overview"].get("top_queries"):
+        lines += [
+            "Slowest queries of one overview request (no extra index):",
+            "",
+            *table(
+                ["ms", "SQL (first 160 chars)"],
+                [[q["ms"], f"`{q['sql']}`"] for q in result["urls"]["overview"]["top_queries"]],
+            ),
+        ]
+    if after.get("overview_top_queries"):
+        lines += [
+            "Slowest queries of one overview request (with the covering index):",
+            "",
+            *table(
+                ["ms", "SQL (first 160 chars)"],
+                [[q["ms"], f"`{q['sql']}`"] for q in after["overview_top_queries"]],
+            ),
+        ]
+    if result.get("alternatives"):
+        lines += [
+            "Alternatives, timed with raw SQL on the same data (nothing in the app uses them yet):",
+            "",
+            *table(
+                ["Measure", "n", "p50 ms", "p95 ms", "max ms", "rows"],
+                [[a["measure"], *_t(a), a.get("rows")] for a in result["alternatives"]],
+            ),
+        ]
+        loose = next((a for a in result["alternatives"] if "loose" in a["measure"]), None)
+        if loose:
+            lines += ["Loose index scan:", "", *code(loose["sql"], "sql")]
+    lines += ["Main query:", "", *code(result["main_sql"], "sql")]
+    lines += ["`EXPLAIN (ANALYZE, BUFFERS)`, schema as migrated:", "", *code(before["plan"])]
+    for index in after["indexes"]:
+        lines += [
+            f"Candidate index (created with raw SQL in the benchmark database only, "
+            f"{index['create_ms'] / 1000:.1f} s to build):",
+            "",
+            *code(index["sql"] + ";", "sql"),
+        ]
+    lines += ["`EXPLAIN (ANALYZE, BUFFERS)` with the candidate index:", "", *code(after["plan"])]
+    return lines
+
+
+def _t(timing: Result) -> list[Any]:
+    return [timing.get("n"), timing.get("p50_ms"), timing.get("p95_ms"), timing.get("max_ms")]
+
+
+def _simple_rows(result: Result) -> list[str]:
+    lines = _header(result)
+    if result.get("rows"):
+        rows = [
+            [r["measure"], r.get("n"), r.get("p50_ms"), r.get("p95_ms"), r.get("max_ms")]
+            for r in result["rows"]
+        ]
+        lines += table(["Measure", "n", "p50 ms", "p95 ms", "max ms"], rows)
+    if result.get("breakdown"):
+        lines += [
+            "Where the first run's time goes (SQL captured with `CaptureQueriesContext`, "
+            "grouped by statement and table; Python = the rest):",
+            "",
+            *table(
+                ["Statement", "queries", "ms"],
+                [[b["statement"], b["queries"], b["ms"]] for b in result["breakdown"]],
+            ),
+        ]
+    for note in result.get("notes", []):
+        lines += [f"- {note}"]
+    if result.get("notes"):
+        lines.append("")
+    return lines
+
+
+def _serve(result: Result) -> list[str]:
+    lines = _header(result)
+    rows = []
+    for r in result.get("rows", []):
+        if r.get("status") == "not available":
+            rows.append([r["measure"], "not available", *[None] * 8])
+            continue
+        rows.append(
+            [
+                r["measure"],
+                r.get("rps"),
+                r.get("requests"),
+                r.get("latency_avg_ms"),
+                r.get("p50_ms"),
+                r.get("p90_ms"),
+                r.get("p99_ms"),
+                r.get("latency_max_ms"),
+                r.get("non_2xx"),
+                r.get("socket_errors"),
+            ]
+        )
+    if rows:
+        lines += table(
+            [
+                "URL",
+                "req/s",
+                "requests",
+                "avg ms",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "max ms",
+                "non-2xx/3xx",
+                "socket errors",
+            ],
+            rows,
+        )
+    for r in result.get("rows", []):
+        if r.get("wrk_output"):
+            lines += [f"wrk output for {r['measure']}:", "", *code(r["wrk_output"])]
+    return lines
+
+
+SECTIONS: dict[str, Callable[[Result], list[str]]] = {
+    "national": _national,
+    "import": _simple_rows,
+    "pdf": _simple_rows,
+    "serve": _serve,
+}
+
+
+def render(results: Result) -> str:
+    benchmarks: Result = results.get("benchmarks", {})
+    order = [name for name in results.get("order", SECTION_TITLES) if name in benchmarks]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`.venv/bin/python -m benchmarks`); do not edit by hand, "
+        "rerun instead. `--only NAME` reruns one benchmark (the others keep their last "
+        "results, from `benchmarks/results.json`), `--quick` uses fewer repeats, "
+        "`--database-url` points the demo benchmarks at an existing PostgreSQL database "
+        "(default: a `bench_demo` database created and dropped on 127.0.0.1). Latencies are "
+        "milliseconds; p50/p95 are linear-interpolated percentiles of the measured samples "
+        "(warm-up excluded). The 2-core machine may be shared with other work (tests, "
+        "builds) while the benchmark runs; repeated runs have differed by up to about 30 % "
+        "(e.g. the national overview p50 785 ms in one run, 1,000 ms in the next), so read "
+        "small differences, such as with/without the candidate index, as noise.",
+        "",
+        *_machine(results.get("machine", {})),
+        "## Goals",
+        "",
+    ]
+    goal_rows = []
+    for name in order:
+        for g in _goals_of(benchmarks[name]):
+            goal_rows.append(
+                [g["name"], g["goal"], g["measured"], _status(g["status"]), g["reason"]]
+            )
+    lines += table(["Benchmark", "Goal", "Measured", "Result", "Why"], goal_rows)
+    for number, name in enumerate(order, start=1):
+        result = benchmarks[name]
+        title = result.get("title") or SECTION_TITLES.get(name, name)
+        lines += [f"## {number}. `{name}`: {title}", ""]
+        if name == "pages":
+            lines += _pages(result, results.get("demo_setup"))
+        else:
+            lines += SECTIONS.get(name, _simple_rows)(result)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_markdown(results: Result, path: Path = OUTPUT) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(results), encoding="utf-8")
+    return path
