@@ -16,6 +16,7 @@ from .calculations import Period, ReferenceFrames
 from .models import (
     Branch,
     MonthApproval,
+    MonthlyTotal,
     ParticipantCount,
     Region,
     Sector,
@@ -55,16 +56,23 @@ def _counts_in(region_codes: Collection[str] | None):  # type: ignore[no-untyped
     return counts
 
 
+def _totals_in(region_codes: Collection[str] | None, until: Period | None):  # type: ignore[no-untyped-def]
+    totals = MonthlyTotal.objects.all()
+    if region_codes is not None:
+        totals = totals.filter(region_id__in=list(region_codes))
+    if until is not None:
+        totals = totals.filter(year__lte=until.year).exclude(year=until.year, month__gt=until.month)
+    return totals
+
+
 def monthly_region_totals(
     *, until: Period | None = None, region_codes: Collection[str] | None = None
 ) -> pd.DataFrame:
     """Active and non-active participants per region and month (summed over sectors
-    and segments), up to and including ``until``."""
-    counts = _counts_in(region_codes)
-    if until is not None:
-        counts = counts.filter(year__lte=until.year).exclude(year=until.year, month__gt=until.month)
+    and segments), up to and including ``until``; read from ``MonthlyTotal``."""
     rows = (
-        counts.values("year", "month", "region_id")
+        _totals_in(region_codes, until)
+        .values("year", "month", "region_id")
         .order_by("year", "month", "region_id")
         .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
         .values_list("year", "month", "region_id", "active_sum", "nonactive_sum")
@@ -97,7 +105,16 @@ def active_by_sector(*, period: Period, region_codes: Collection[str] | None) ->
 
 def active_by_segment(*, period: Period, region_codes: Collection[str] | None) -> pd.DataFrame:
     """``segment_code, active, nonactive`` of the regions in ``period``."""
-    return _active_by("segment_id", period=period, region_codes=region_codes, column="segment_code")
+    rows = (
+        _totals_in(region_codes, None)
+        .filter(year=period.year, month=period.month)
+        .values("segment_id")
+        .order_by("segment_id")
+        .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
+        .values_list("segment_id", "active_sum", "nonactive_sum")
+    )
+    frame = pd.DataFrame(list(rows), columns=["segment_code", "active", "nonactive"])
+    return frame.astype({"active": "int64", "nonactive": "int64"})
 
 
 def active_by_region_sector(
@@ -118,13 +135,9 @@ def active_by_region_sector(
 
 def monthly_segment_totals(*, until: Period, region_codes: Collection[str] | None) -> pd.DataFrame:
     """``year, month, segment_code, active`` up to ``until`` (formal vs informal over time)."""
-    counts = (
-        _counts_in(region_codes)
-        .filter(year__lte=until.year)
-        .exclude(year=until.year, month__gt=until.month)
-    )
     rows = (
-        counts.values("year", "month", "segment_id")
+        _totals_in(region_codes, until)
+        .values("year", "month", "segment_id")
         .order_by("year", "month", "segment_id")
         .annotate(active_sum=Sum("active"))
         .values_list("year", "month", "segment_id", "active_sum")

@@ -25,6 +25,7 @@ from .models import (
     ChangeLog,
     ChangeSource,
     MonthApproval,
+    MonthlyTotal,
     ParticipantCount,
     Region,
     ScopeType,
@@ -122,10 +123,52 @@ def participant_counts_save(
             unique_fields=["year", "month", "region", "sector", "segment"],
             update_fields=["active", "nonactive", "updated_at", "updated_by"],
         )
+    refresh_monthly_totals({(r.year, r.month, r.region_code) for r in changed})
     _log_count_changes(
         changed, existing, context=WriteContext(user_id, context.source, context.source_detail)
     )
     return result
+
+
+def refresh_monthly_totals(cells: Iterable[tuple[int, int, str]]) -> None:
+    """Recompute ``MonthlyTotal`` for the given (year, month, region) cells.
+
+    Called in the same transaction as every write to the counts, so the derived
+    table can never disagree with them.
+    """
+    by_month: dict[tuple[int, int], set[str]] = {}
+    for year, month, region in cells:
+        by_month.setdefault((year, month), set()).add(region)
+    totals = connection.ops.quote_name(MonthlyTotal._meta.db_table)
+    counts = connection.ops.quote_name(ParticipantCount._meta.db_table)
+    with connection.cursor() as cursor:
+        for (year, month), regions in sorted(by_month.items()):
+            codes = sorted(regions)
+            marks = ", ".join(["%s"] * len(codes))
+            cursor.execute(
+                f"DELETE FROM {totals} WHERE year = %s AND month = %s AND region_id IN ({marks})",
+                [year, month, *codes],
+            )
+            cursor.execute(
+                f"INSERT INTO {totals} (year, month, region_id, segment_id, active, nonactive) "
+                f"SELECT year, month, region_id, segment_id, SUM(active), SUM(nonactive) "
+                f"FROM {counts} WHERE year = %s AND month = %s AND region_id IN ({marks}) "
+                f"GROUP BY year, month, region_id, segment_id",
+                [year, month, *codes],
+            )
+
+
+def rebuild_monthly_totals() -> None:
+    """Rebuild ``MonthlyTotal`` from all counts (after a bulk load that bypassed services)."""
+    totals = connection.ops.quote_name(MonthlyTotal._meta.db_table)
+    counts = connection.ops.quote_name(ParticipantCount._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {totals}")
+        cursor.execute(
+            f"INSERT INTO {totals} (year, month, region_id, segment_id, active, nonactive) "
+            f"SELECT year, month, region_id, segment_id, SUM(active), SUM(nonactive) "
+            f"FROM {counts} GROUP BY year, month, region_id, segment_id"
+        )
 
 
 def count_key(year: int, month: int, region: str, sector: str, segment: str) -> str:
