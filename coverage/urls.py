@@ -1,8 +1,10 @@
 """The dashboard pages, the read-only JSON API, data entry and manager tools."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import dashboard
+from .views import approval, dashboard, entry, history, initiatives, planner, upload
+from .views import exports as export_views
+from .views import reports as report_views
 
 app_name = "coverage"
 urlpatterns = [
@@ -10,4 +12,47 @@ urlpatterns = [
     path("cabang/<str:code>/", dashboard.branch, name="branch"),
     path("wilayah/<str:bps_code>/", dashboard.region, name="region"),
     path("api/coverage", dashboard.api_coverage, name="api_coverage"),
+    path("isian/", entry.grid, name="entry_grid"),
+    path("unggah/", upload.upload, name="upload"),
+    path("unggah/pratinjau/<str:sha256>/", upload.upload_preview, name="upload_preview"),
+    path("unggah/terapkan/", upload.upload_apply, name="upload_apply"),
+    path(
+        "unggah/templat/<slug:kind>.<slug:extension>",
+        upload.upload_template,
+        name="upload_template",
+    ),
+    path("riwayat/", history.history, name="history"),
+    path("persetujuan/", approval.approval, name="approval"),
+    path("persetujuan/setujui/", approval.approve, name="approval_approve"),
+    path("persetujuan/buka/", approval.unlock, name="approval_unlock"),
+    # Manager tools: PDF, exports, scenario planner, initiatives.
+    re_path(
+        r"^laporan/(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.pdf$",
+        report_views.report_pdf,
+        name="report_pdf",
+    ),
+    re_path(
+        r"^ekspor/ringkasan/(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.json$",
+        export_views.summary_json,
+        name="export_summary",
+    ),
+    re_path(
+        r"^ekspor/(?P<table>by_branch|by_region|by_sector|by_segment|gap)/"
+        r"(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.(?P<fmt>csv|xlsx)$",
+        export_views.table_export,
+        name="export_table",
+    ),
+    path("simulasi/", planner.planner, name="planner"),
+    path("simulasi/banding/", planner.compare, name="planner_compare"),
+    path("simulasi/<int:pk>/", planner.planner, name="planner_scenario"),
+    path("simulasi/<int:pk>/hapus/", planner.delete_scenario, name="planner_delete"),
+    path("inisiatif/", initiatives.initiative_list, name="initiatives"),
+    path("inisiatif/baru/", initiatives.initiative_edit, name="initiative_new"),
+    path("inisiatif/<int:pk>/ubah/", initiatives.initiative_edit, name="initiative_edit"),
+    path("inisiatif/<int:pk>/hapus/", initiatives.initiative_delete, name="initiative_delete"),
+    re_path(
+        r"^inisiatif/tanda/(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.json$",
+        initiatives.initiative_marks,
+        name="initiative_marks",
+    ),
 ]

@@ -144,6 +144,8 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 3600
 
+# Uploaded files wait here, keyed by their SHA-256, between preview and apply.
+UPLOAD_STAGING_DIR = os.environ.get("UPLOAD_STAGING_DIR", "") or None
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -173,7 +173,14 @@ def _page_context(*, period: Period, scope_code: str, basis: str) -> dict[str, A
         data.summary.basis: data.workforce_source(data.summary),
         data.other.basis: data.workforce_source(data.other),
     }
+    scope = data.scope
+    branch_codes = (
+        None
+        if scope.kind == "province"
+        else [scope.code if scope.kind == "branch" else scope.branch_code or ""]
+    )
     return {
+        "approval_state": selectors.approval_state(period=period, branch_codes=branch_codes),
         "data": data,
         "scope": data.scope,
         "period": period,

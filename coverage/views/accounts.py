@@ -1,0 +1,17 @@
+"""Login with throttling of failed attempts (5 per 15 minutes per username and per IP)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+
+from ..forms import ThrottledAuthenticationForm
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    """``/masuk/``: Django's login view with ``ThrottledAuthenticationForm``."""
+
+    form_class = ThrottledAuthenticationForm
+    template_name = "registration/login.html"
+
+
+login = ThrottledLoginView.as_view()

@@ -1,0 +1,125 @@
+"""Initiatives: the list with expected vs observed enrolments, the form, chart marks.
+
+Viewers read; admins and managers create, change and delete. The observed change
+is an association, never a measured effect, and the page says so.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .. import charts, selectors
+from ..access import has_role
+from ..calculations import Period
+from ..forms_manager import InitiativeForm
+from ..initiative_selectors import (
+    initiatives_for_scope,
+    initiatives_with_relations,
+    observed_changes,
+    start_period,
+)
+from ..models import Initiative, Role
+from ..summaries import SummaryError, parse_period, scope_or_error
+from .planner import month_label
+from .reports import role_required
+
+
+def _scope_text(initiative: Initiative) -> str:
+    parts = [
+        ", ".join(branch.name for branch in initiative.branches.all()),
+        ", ".join(region.name for region in initiative.regions.all()),
+    ]
+    places = "; ".join(part for part in parts if part) or _("Seluruh NTT")
+    extra = []
+    sectors = [sector.code for sector in initiative.sectors.all()]
+    segments = [segment.code for segment in initiative.segments.all()]
+    if sectors:
+        extra.append(_("sektor %(codes)s") % {"codes": ", ".join(sectors)})
+    if segments:
+        extra.append(_("segmen %(codes)s") % {"codes": ", ".join(segments)})
+    return places + (f" · {' · '.join(extra)}" if extra else "")
+
+
+@require_safe
+@role_required(Role.VIEWER)
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    """``/inisiatif/``: every initiative, what it expected and what was observed since."""
+    periods = selectors.available_periods()
+    latest = periods[-1] if periods else None
+    initiatives = list(initiatives_with_relations().order_by("-start_date", "name"))
+    changes = observed_changes(initiatives, latest=latest) if latest else {}
+    rows: list[dict[str, Any]] = []
+    for item in initiatives:
+        change = changes.get(item.pk)
+        observed = change.change if change else None
+        rows.append(
+            {
+                "item": item,
+                "scope": _scope_text(item),
+                "start": start_period(item),
+                "observed": change,
+                "difference": None if observed is None else observed - item.expected_enrolments,
+            }
+        )
+    context = {
+        "rows": rows,
+        "latest": latest,
+        "can_edit": has_role(request.user, Role.ADMIN),
+    }
+    return render(request, "initiatives/list.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(Role.ADMIN)
+def initiative_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """``/inisiatif/baru/`` and ``/inisiatif/<id>/ubah/``."""
+    instance = get_object_or_404(Initiative, pk=pk) if pk is not None else None
+    form = InitiativeForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        initiative = form.save(commit=False)
+        if initiative.created_by_id is None:
+            initiative.created_by = request.user  # type: ignore[assignment]
+        initiative.save()
+        form.save_m2m()
+        return redirect("coverage:initiatives")
+    return render(request, "initiatives/form.html", {"form": form, "instance": instance})
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def initiative_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Initiative, pk=pk).delete()
+    return redirect("coverage:initiatives")
+
+
+@require_safe
+def initiative_marks(request: HttpRequest, scope: str, period: str) -> HttpResponse:
+    """``/inisiatif/tanda/<scope>/<YYYY-MM>.json``: Plotly shapes and annotations for the
+    dashboard's progress chart (January of last year to December), drawn by
+    ``static/js/initiatives.js``. Empty for visitors without a role."""
+    if not has_role(request.user, Role.VIEWER):
+        return JsonResponse({"shapes": [], "annotations": []})
+    try:
+        month = parse_period(period)
+        found = scope_or_error(selectors.reference_frames(), scope)
+    except SummaryError as error:
+        return JsonResponse({"error": error.message}, status=error.status)
+    months = [month_label(Period(month.year - 1, 1).shift(i)) for i in range(24)]
+    initiatives = initiatives_for_scope(
+        kind=found.kind, code=found.code, branch_code=found.branch_code
+    )
+    marks = charts.initiative_marks(
+        months=months,
+        initiatives=[
+            (month_label(start_period(item)), item.name)
+            for item in initiatives
+            if item.start_date <= datetime.date(month.year, 12, 31)
+        ],
+    )
+    return JsonResponse(marks, json_dumps_params={"ensure_ascii": False})

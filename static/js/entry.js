@@ -1,0 +1,102 @@
+/* Monthly entry grid: live row/column totals in the page's number format, and the same
+ * checks the server makes (whole non-negative number; more than ±30% from last month),
+ * shown next to the cell while typing. The server repeats every check; this only helps.
+ * Also auto-submits the month/region pickers. No inline script (CSP script-src 'self'). */
+(function () {
+  "use strict";
+
+  var lang = (document.documentElement.lang || "id").toLowerCase();
+  var numberFormat = new Intl.NumberFormat(lang.indexOf("en") === 0 ? "en-US" : "id-ID", {
+    maximumFractionDigits: 0
+  });
+  var grouped = /^\d{1,3}(\.\d{3})+$/;
+  var whole = /^\d+$/;
+  var messages = {
+    id: {
+      notWhole: "harus bilangan bulat tanpa pecahan",
+      negative: "tidak boleh negatif",
+      change: "berubah {pct}% dari bulan lalu; periksa kembali"
+    },
+    en: {
+      notWhole: "must be a whole number",
+      negative: "must not be negative",
+      change: "changed {pct}% from last month; please check"
+    }
+  }[lang.indexOf("en") === 0 ? "en" : "id"];
+
+  /* The value of a typed cell: a number, null for empty, NaN for invalid. */
+  function parse(text) {
+    text = text.replace(/\s/g, "");
+    if (text === "") return null;
+    if (grouped.test(text)) text = text.replace(/\./g, "");
+    if (!whole.test(text)) return NaN;
+    return parseInt(text, 10);
+  }
+
+  function cellValue(input) {
+    var value = parse(input.value);
+    if (value === null && input.placeholder) return 0;
+    return value;
+  }
+
+  function check(input) {
+    var cell = input.closest("td");
+    var live = cell.querySelector(".cell-live");
+    var text = input.value.replace(/\s/g, "");
+    var value = parse(input.value);
+    var message = "";
+    var level = "";
+    if (value !== null && isNaN(value)) {
+      message = /^-/.test(text) ? messages.negative : messages.notWhole;
+      level = "error";
+    } else if (value !== null && input.dataset.previous) {
+      var before = parseInt(input.dataset.previous, 10);
+      if (before > 0 && Math.abs(value - before) / before > 0.3) {
+        var pct = Math.round(((value - before) / before) * 100);
+        message = messages.change.replace("{pct}", (pct > 0 ? "+" : "") + numberFormat.format(pct));
+        level = "warning";
+      }
+    }
+    cell.classList.toggle("live-error", level === "error");
+    cell.classList.toggle("live-warning", level === "warning");
+    if (live) live.textContent = message;
+  }
+
+  function recompute(table) {
+    var columns = {};
+    var grand = 0;
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var total = 0;
+      row.querySelectorAll("td.entry-cell").forEach(function (cell) {
+        var value = cellValue(cell.querySelector("input"));
+        var add = value === null || isNaN(value) ? 0 : value;
+        total += add;
+        columns[cell.dataset.col] = (columns[cell.dataset.col] || 0) + add;
+      });
+      grand += total;
+      var target = row.querySelector("[data-row-total]");
+      if (target) target.textContent = numberFormat.format(total);
+    });
+    table.querySelectorAll("[data-col-total]").forEach(function (target) {
+      target.textContent = numberFormat.format(columns[target.dataset.colTotal] || 0);
+    });
+    var grandTarget = table.querySelector("[data-grand-total]");
+    if (grandTarget) grandTarget.textContent = numberFormat.format(grand);
+  }
+
+  var table = document.querySelector("table.entry-grid");
+  if (table) {
+    table.addEventListener("input", function (event) {
+      if (event.target.tagName === "INPUT") {
+        check(event.target);
+        recompute(table);
+      }
+    });
+  }
+
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      select.form.submit();
+    });
+  });
+})();

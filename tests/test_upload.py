@@ -1,0 +1,208 @@
+"""Upload with preview: every bad file is refused with its message and writes nothing;
+a good file is previewed, then applied exactly as previewed, all or nothing."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import Workbook, load_workbook
+
+from coverage import importers, services
+from coverage.models import ChangeLog, ParticipantCount, Target
+from coverage.views.upload import stage_upload
+from tests.test_permissions import login, make_user, seed_counts, snapshot
+
+HEADER = "period,region_code,sector_code,segment,active,nonactive\n"
+
+
+@pytest.fixture
+def admin_user(reference: None, settings: object, tmp_path: Path) -> User:
+    settings.UPLOAD_STAGING_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    seed_counts()
+    return make_user("admin_prov", "admin")
+
+
+def upload(client: Client, name: str, data: bytes, kind: str = "participants") -> object:
+    return client.post(
+        "/unggah/", {"kind": kind, "file": SimpleUploadedFile(name, data)}, follow=True
+    )
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def line(row: int, column: str, message: object) -> str:
+    return str(importers.RowError(row, column, str(message)))
+
+
+BAD_FILES = [
+    ("data.txt", b"x", str(importers.FILE_BAD_EXTENSION % {"extension": ".txt"})),
+    ("kosong.csv", b"", str(importers.FILE_EMPTY)),
+    ("excel.csv", xlsx([["period"]]), str(importers.FILE_CSV_NOT_TEXT)),
+    ("teks.xlsx", HEADER.encode(), str(importers.FILE_NOT_XLSX)),
+    ("latin1.csv", (HEADER + "2025-03,5371,A,PU,1,0\n").encode() + b"\xe9\n", "baris 3: "),
+    ("judul.csv", HEADER.encode(), str(importers.FILE_HEADER_ONLY)),
+    (
+        "kolom.csv",
+        b"period,region_code,sector_code,segment\n2025-03,5371,A,PU\n",
+        line(1, "active", importers.COLUMN_MISSING),
+    ),
+    (
+        "pecahan.csv",
+        (HEADER + "2025-03,5371,A,PU,12.5,0\n").encode(),
+        line(2, "active", importers.CELL_FRACTION % {"value": "'12.5'"}),
+    ),
+    (
+        "negatif.csv",
+        (HEADER + "2025-03,5371,A,PU,-4,0\n").encode(),
+        line(2, "active", importers.CELL_NEGATIVE % {"value": "'-4'"}),
+    ),
+    (
+        "rumus.csv",
+        (HEADER + "2025-03,5371,A,PU,=1+1,0\n").encode(),
+        line(2, "active", importers.CELL_FORMULA % {"value": "'=1+1'"}),
+    ),
+    (
+        "wilayah.csv",
+        (HEADER + "2025-03,9999,A,PU,1,0\n").encode(),
+        line(2, "region_code", importers.REGION_UNKNOWN % {"value": "'9999'"}),
+    ),
+    (
+        "ganda.csv",
+        (HEADER + "2025-03,5371,A,PU,1,0\n2025-03,5371,A,PU,2,0\n").encode(),
+        line(
+            3,
+            "period/region_code/sector_code/segment",
+            importers.ROW_DUPLICATED
+            % {"columns": "period, region_code, sector_code, segment", "first": 2},
+        ),
+    ),
+    (
+        "xlsx-rumus.xlsx",
+        xlsx([HEADER.strip().split(","), ["2025-03", "5371", "A", "PU", "=A1", 0]]),
+        line(2, "active", importers.CELL_FORMULA % {"value": "'=A1'"}),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_file_is_refused_with_its_message(
+    admin_user: User, name: str, data: bytes, message: str
+) -> None:
+    before = snapshot()
+    response = upload(login(admin_user), name, data)
+    content = response.content.decode()
+    assert message in content.replace("&#x27;", "'").replace("&quot;", '"').replace("&gt;", ">")
+    assert "Terapkan" not in content
+    assert snapshot() == before
+
+
+def test_file_over_ten_megabytes_is_refused_before_storing(admin_user: User) -> None:
+    before = snapshot()
+    big = HEADER.encode() + b"0" * (10 * 1024 * 1024 + 1)
+    response = upload(login(admin_user), "besar.csv", big)
+    assert response.status_code == 400
+    assert "Berkas melebihi batas 10 MB." in response.content.decode()
+    assert snapshot() == before
+
+
+def test_preview_counts_then_apply_writes_exactly_the_previewed_bytes(admin_user: User) -> None:
+    client = login(admin_user)
+    data = (
+        HEADER + "2025-03,5371,A,PU,1030,5\n2025-03,5371,G,PU,1500,5\n2025-04,5371,A,PU,9,0\n"
+    ).encode()
+    preview = upload(client, "maret.csv", data)
+    evaluation = preview.context["evaluation"]
+    assert (evaluation.result.created, evaluation.result.updated, evaluation.result.unchanged) == (
+        1,
+        1,
+        1,
+    )
+    assert ParticipantCount.objects.filter(month=4).count() == 0
+    sha = preview.context["staged"].sha256
+    applied = client.post("/unggah/terapkan/", {"kind": "participants", "sha256": sha}, follow=True)
+    assert "Berkas maret.csv diterapkan" in applied.content.decode()
+    assert ParticipantCount.objects.get(month=3, sector_id="G", segment_id="PU").active == 1500
+    logs = ChangeLog.objects.filter(source="upload")
+    assert {(log.source_detail, log.user_id) for log in logs} == {("maret.csv", admin_user.pk)}
+    assert logs.count() == 2
+
+
+def test_unknown_or_expired_hash_is_refused_with_a_message(admin_user: User) -> None:
+    before = snapshot()
+    response = login(admin_user).post(
+        "/unggah/terapkan/", {"kind": "participants", "sha256": "0" * 64}
+    )
+    assert response.status_code == 410
+    assert "tidak ditemukan atau sudah kedaluwarsa" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_another_users_hash_cannot_be_applied(admin_user: User) -> None:
+    other = make_user("admin_lain", "admin")
+    sha = stage_upload(
+        user_id=other.pk,
+        kind="participants",
+        name="x.csv",
+        data=(HEADER + "2025-03,5371,A,PU,7,0\n").encode(),
+    )
+    response = login(admin_user).post("/unggah/terapkan/", {"kind": "participants", "sha256": sha})
+    assert response.status_code == 410
+
+
+def test_locked_month_upload_is_refused_at_preview_and_apply(admin_user: User) -> None:
+    manager = make_user("manajer", "manager")
+    services.month_approve(year=2025, month=3, branch_code="KUPANG", user_id=manager.pk)
+    client = login(admin_user)
+    data = (HEADER + "2025-03,5371,A,PU,1,0\n").encode()
+    preview = upload(client, "maret.csv", data)
+    assert "sudah disetujui dan dikunci" in preview.content.decode()
+    before = snapshot()
+    sha = preview.context["staged"].sha256
+    response = client.post("/unggah/terapkan/", {"kind": "participants", "sha256": sha})
+    assert response.status_code == 400
+    assert snapshot() == before
+
+
+def test_province_admin_uploads_targets(admin_user: User) -> None:
+    client = login(admin_user)
+    preview = upload(
+        client,
+        "t.csv",
+        b"year,scope,basis,target_count,target_pct\n2025,53,UCJ,1054194,64.82\n",
+        kind="targets",
+    )
+    sha = preview.context["staged"].sha256
+    client.post("/unggah/terapkan/", {"kind": "targets", "sha256": sha})
+    assert Target.objects.get().target_count == 1054194
+    assert ChangeLog.objects.get(entity="target").source == "upload"
+
+
+@pytest.mark.parametrize("kind", importers.KINDS)
+def test_templates_have_header_example_and_explanation(admin_user: User, kind: str) -> None:
+    client = login(admin_user)
+    csv = client.get(f"/unggah/templat/{kind}.csv")
+    assert csv.status_code == 200
+    header = csv.content.decode().splitlines()[0]
+    assert header == ",".join(importers.LAYOUTS[kind].columns)
+    book_bytes = client.get(f"/unggah/templat/{kind}.xlsx").content
+    book = load_workbook(io.BytesIO(book_bytes))
+    assert book.sheetnames == ["Data", "Penjelasan"]
+    assert book["Data"].max_row == 2
+    explained = {row[0] for row in book["Penjelasan"].iter_rows(values_only=True)}
+    assert set(importers.LAYOUTS[kind].columns) <= explained
+    parsed = importers.parse_file(kind, name=f"t.{kind}.xlsx", data=book_bytes)
+    assert parsed.ok, parsed.errors
