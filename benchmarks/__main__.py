@@ -28,6 +28,7 @@ from .common import (
     Result,
     database_name,
     drop_database,
+    load_average,
     log,
     machine_facts,
     now_iso,
@@ -62,6 +63,9 @@ def child_main(task: str, *, database_url: str, result_file: Path, quick: bool) 
     os.environ["DATABASE_URL"] = database_url
     os.environ["DEBUG"] = "false"
     os.environ.pop("DJANGO_ENV", None)
+    # in-process benchmarks use the default local-memory cache; `serve` sets REDIS_URL
+    # itself for its Redis run
+    os.environ.pop("REDIS_URL", None)
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     # whitenoise warns once that STATIC_ROOT is missing before collectstatic ran
     warnings.filterwarnings("ignore", message="No directory at")
@@ -99,6 +103,7 @@ def run_child(task: str, *, database_url: str, quick: bool) -> Result:
         ]
         if quick:
             command.append("--quick")
+        load_before = load_average()
         started = time.perf_counter()
         try:
             completed = subprocess.run(command, cwd=ROOT, timeout=CHILD_TIMEOUT_S, check=False)
@@ -111,6 +116,7 @@ def run_child(task: str, *, database_url: str, quick: bool) -> Result:
         else:
             result = {"name": task, "status": "error", "reason": f"child process ended: {code}"}
     result["wall_s"] = elapsed
+    result["loadavg_start"] = load_before
     log(f"{task}: {result.get('status')} in {elapsed} s")
     return result
 
@@ -129,6 +135,8 @@ def parent_main(args: argparse.Namespace) -> int:
     demo_url = args.database_url or DEFAULT_DATABASE_URL
     national_url = with_database(demo_url, "bench_national")
     created: list[str] = []
+    loadavg_start = load_average()
+    log(f"load average at start: {loadavg_start}")
     results = _load_results()
     results.setdefault("benchmarks", {})
     started = time.perf_counter()
@@ -164,6 +172,9 @@ def parent_main(args: argparse.Namespace) -> int:
         if not args.keep_databases:
             drop_database(with_database(demo_url, "bench_import"))
     results["machine"] = machine_facts(demo_url)
+    results["machine"]["loadavg_start"] = loadavg_start
+    results["machine"]["loadavg_end"] = load_average()
+    results["machine"]["ran"] = names
     results["total_s"] = round(time.perf_counter() - started, 1)
     results["order"] = list(BENCHMARKS)
     RESULTS_FILE.write_text(json.dumps(results, indent=1, default=str))

@@ -54,18 +54,28 @@ def stats(samples_ms: list[float]) -> Result:
 
 
 def measure(
-    fn: Callable[[], object], *, warmup: int, repeats: int, budget_s: float
+    fn: Callable[[], object],
+    *,
+    warmup: int,
+    repeats: int,
+    budget_s: float,
+    before: Callable[[], object] | None = None,
 ) -> tuple[Result, list[float]]:
     """Run ``fn`` ``warmup`` times unmeasured, then up to ``repeats`` times measured.
 
+    ``before`` (e.g. clearing a cache) runs before every call, outside the timing.
     Measuring stops early once ``budget_s`` seconds have passed (at least one sample
     is always taken), so a slow case cannot run for ever; ``n`` says how many ran.
     """
     for _ in range(warmup):
+        if before is not None:
+            before()
         fn()
     samples: list[float] = []
     started = time.perf_counter()
     for _ in range(repeats):
+        if before is not None:
+            before()
         t0 = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t0) * 1000.0)
@@ -245,6 +255,14 @@ def _postgres_version(url: str) -> str:
             return str(row[0]) if row else "unknown"
     finally:
         conn.close()
+
+
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load averages (empty where the OS has none)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
 
 
 def machine_facts(database_url: str) -> Result:

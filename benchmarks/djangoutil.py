@@ -45,8 +45,13 @@ def quiet_command(*args: Any, **options: Any) -> str:
     return out.getvalue()
 
 
-def captured_request(http: Client, url: str) -> tuple[Any, list[dict[str, str]]]:
-    """One GET of ``url`` and the SQL it ran (with each query's time in seconds)."""
+def captured_request(
+    http: Client, url: str, *, uncached: bool = False
+) -> tuple[Any, list[dict[str, str]]]:
+    """One GET of ``url`` and the SQL it ran (with each query's time in seconds);
+    ``uncached`` clears the cache first."""
+    if uncached:
+        clear_cache()
     with CaptureQueriesContext(connection) as ctx:
         response = http.get(url)
     return response, list(ctx.captured_queries)
@@ -108,15 +113,40 @@ def explain(sql: str) -> str:
         return "\n".join(str(row[0]) for row in cursor.fetchall())
 
 
-def time_url(http: Client, url: str, *, warmup: int, repeats: int, budget_s: float) -> Result:
-    """p50/p95 server time of GET ``url`` (status codes of the measured requests kept)."""
+def clear_cache() -> None:
+    """Empty Django's default cache (what an "uncached" request starts from)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def time_url(
+    http: Client,
+    url: str,
+    *,
+    warmup: int,
+    repeats: int,
+    budget_s: float,
+    uncached: bool = False,
+) -> Result:
+    """p50/p95 server time of GET ``url`` (status codes of the measured requests kept).
+
+    ``uncached``: the cache is cleared before every request (outside the timing), so
+    each one computes the page; otherwise repeated identical requests hit the cache.
+    """
     statuses: dict[int, int] = {}
 
     def get() -> None:
         response = http.get(url)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
-    result, _samples = measure(get, warmup=warmup, repeats=repeats, budget_s=budget_s)
+    result, _samples = measure(
+        get,
+        warmup=warmup,
+        repeats=repeats,
+        budget_s=budget_s,
+        before=clear_cache if uncached else None,
+    )
     result["statuses"] = {str(code): count for code, count in sorted(statuses.items())}
     return result
 

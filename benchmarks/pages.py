@@ -1,9 +1,12 @@
 """``pages``: server time of the dashboard pages and the API on the demo data.
 
 Each URL is timed with Django's test client (the whole middleware stack, view and
-template, no network) and set against its floor: the bare SQL of
-``selectors.monthly_region_totals`` (GROUP BY year, month, region_id) that feeds it,
-executed through ``connection.cursor()``.
+template, no network) twice: uncached (``cache.clear()`` before every request, so
+each one computes the page) and cached (repeated identical request: one data-version
+query, plus the template for pages). The uncached time is set against its floor:
+the bare SQL of ``selectors.monthly_region_totals`` (the GROUP BY year, month,
+region_id over the ``MonthlyTotal`` rollup) that feeds it, executed through
+``connection.cursor()``.
 """
 
 from __future__ import annotations
@@ -39,19 +42,30 @@ def measure_url(
     if not routed(url):
         row.update(status="not available", reason="404 from the URL resolver (not routed yet)")
         return row
-    response, queries = captured_request(http, url)
+    response, queries = captured_request(http, url, uncached=True)
     if response.status_code != 200:
         body = response.content[:200].decode("utf-8", "replace")
         row.update(status="error", reason=f"HTTP {response.status_code}: {body!r}")
         return row
     row.update(sql_summary(queries))
+    _response, cached_queries = captured_request(http, url)
+    row["cached_queries"] = len(cached_queries)
     scope = reference_frames().scope(scope_code)
     region_codes = None if scope is None or scope.kind == "province" else scope.region_codes
     sql, floor_note = floor_sql(queries, Period.parse(PERIOD), region_codes)
-    row["timing"] = time_url(http, url, warmup=warmup, repeats=repeats, budget_s=60.0)
+    row["timing"] = time_url(
+        http, url, warmup=warmup, repeats=repeats, budget_s=60.0, uncached=True
+    )
+    row["cached"] = time_url(http, url, warmup=warmup, repeats=repeats, budget_s=30.0)
     row["floor"] = time_sql(sql, warmup=warmup, repeats=repeats, budget_s=20.0)
     row["floor_note"] = floor_note
     row["floor_sql"] = sql
+    if url == "/":
+        from .djangoutil import clear_cache
+        from .national import _profile
+
+        clear_cache()
+        row["profile"] = _profile(lambda: http.get(url), limit=12)
     row["status"] = "ok"
     floor_p50 = row["floor"]["p50_ms"] or 0.001
     floor_p95 = row["floor"]["p95_ms"] or 0.001
@@ -81,10 +95,14 @@ def run(*, quick: bool, database_url: str) -> Result:
         "what": (
             f"Server time of each URL through `django.test.Client` (HTTP_HOST 127.0.0.1, "
             f"DEBUG=false, PostgreSQL, demo data: 22 regencies, Jan 2023 – Apr 2025): "
-            f"{warmup} warm-up + {repeats} measured requests. The floor is the bare SQL of "
-            f"`selectors.monthly_region_totals` (GROUP BY year, month, region_id) for the "
-            f"scope, run through `connection.cursor()` with all rows fetched, same counts. "
-            f"`queries`/`SQL ms` are from one captured request."
+            f"{warmup} warm-up + {repeats} measured requests, each URL twice: **uncached** "
+            f"(`django.core.cache.cache.clear()` before every request, outside the timing) "
+            f"and **cached** (the same request repeated; local-memory cache). The floor is "
+            f"the bare SQL of `selectors.monthly_region_totals` (GROUP BY year, month, "
+            f"region_id over the `coverage_monthlytotal` rollup) for the scope, run through "
+            f"`connection.cursor()` with all rows fetched, same counts; ratio = uncached "
+            f"time / floor. `queries`/`SQL ms` are from one captured uncached request, "
+            f"`cached q.` = queries of one cached request."
         ),
         "rows": rows,
         "goals": _goals(rows),
@@ -93,26 +111,32 @@ def run(*, quick: bool, database_url: str) -> Result:
 
 def _goals(rows: list[Result]) -> list[Result]:
     overview = next(row for row in rows if row["key"] == "overview")
-    target = f"p50 ≤ {GOAL_P50_MS:.0f} ms and ≤ {GOAL_RATIO:.0f}× the floor"
+    target = f"uncached p50 ≤ {GOAL_P50_MS:.0f} ms and ≤ {GOAL_RATIO:.0f}× the floor"
     if overview["status"] != "ok":
         status = "not available" if overview["status"] == "not available" else "error"
         return [goal("Overview `/` (demo)", target, "—", status, overview["reason"])]
     p50 = overview["timing"]["p50_ms"]
     ratio = overview["ratio_p50"]
     floor = overview["floor"]["p50_ms"]
-    measured = f"p50 {p50:.1f} ms = {ratio:.1f}× floor ({floor:.2f} ms)"
+    hit = overview["cached"]
+    measured = (
+        f"uncached p50 {p50:.1f} ms = {ratio:.1f}× floor ({floor:.2f} ms); cached p50 "
+        f"{hit['p50_ms']:.1f} ms (p95 {hit['p95_ms']:.1f})"
+    )
     fast, close = p50 <= GOAL_P50_MS, ratio <= GOAL_RATIO
     if fast and close:
         return [goal("Overview `/` (demo)", target, measured, "met", "both limits hold")]
-    reasons = []
-    if not fast:
-        reasons.append(f"p50 is {p50 / GOAL_P50_MS:.1f}× the 50 ms budget")
+    reasons = [
+        f"p50 ≤ 50 ms {'met' if fast else 'missed'} ({p50:.1f} ms); "
+        f"≤ 3× floor {'met' if close else 'missed'} ({ratio:.1f}×)"
+    ]
     if not close:
-        sql_share = overview["sql_ms"]
         reasons.append(
-            f"the floor query is tiny on 22 regencies ({floor:.2f} ms), so the ratio measures "
-            f"the fixed Python cost of a request: {overview['queries']} queries "
-            f"({sql_share:.1f} ms of SQL in one captured request), pandas summaries and "
-            f"template rendering dominate"
+            f"the rollup floor query is tiny on 22 regencies ({floor:.2f} ms), so the ratio "
+            f"measures the fixed cost of computing a page: {overview['queries']} queries "
+            f"({overview['sql_ms']:.1f} ms of SQL in one captured request); the rest is "
+            f"Python, mostly building the charts, then the summaries and template rendering "
+            f"(see the cProfile table); cached, the page takes {hit['p50_ms']:.1f} ms"
         )
-    return [goal("Overview `/` (demo)", target, measured, "missed", "; ".join(reasons))]
+    status = "met" if fast and close else "missed"
+    return [goal("Overview `/` (demo)", target, measured, status, "; ".join(reasons))]

@@ -57,12 +57,32 @@ def _machine(machine: Result) -> list[str]:
         ("Date", machine.get("date")),
         ("Git commit", commit),
     ]
-    return ["## Machine", "", *table(["", ""], rows)]
+    load = machine.get("loadavg_start") or []
+    lines = ["## Machine", "", *table(["", ""], rows)]
+    if load:
+        end = machine.get("loadavg_end") or []
+        text = (
+            f"Load average (1/5/15 min, `os.getloadavg()`) at the start of the last run "
+            f"({', '.join(machine.get('ran') or [])}): {' / '.join(f'{x:.2f}' for x in load)}"
+        )
+        if end:
+            text += f"; at its end: {' / '.join(f'{x:.2f}' for x in end)}"
+        text += "."
+        if load[0] > 1.0:
+            text += (
+                " **The machine was shared with other work** (1-minute load above 1 before "
+                "the benchmark started), so the numbers are noisier and slower than on an "
+                "idle machine."
+            )
+        lines += [text, ""]
+    return lines
 
 
 def _header(result: Result) -> list[str]:
     lines = []
     meta = f"Ran {result.get('ran_at', '?')}, {result.get('wall_s', '?')} s wall"
+    if result.get("loadavg_start"):
+        meta += f", load average at start {result['loadavg_start'][0]:.2f}"
     if result.get("quick"):
         meta += " — **quick mode** (fewer repeats)"
     lines += [f"*{meta}.* Command: `{result.get('command', '')}`", ""]
@@ -101,9 +121,9 @@ def _pages(result: Result, demo: Result | None) -> list[str]:
     rows = []
     for row in result.get("rows", []):
         if row.get("status") != "ok":
-            rows.append([row["measure"], f"`{row['url']}`", row.get("status"), *[None] * 8])
+            rows.append([row["measure"], f"`{row['url']}`", row.get("status"), *[None] * 10])
             continue
-        t, f = row["timing"], row["floor"]
+        t, f, c = row["timing"], row["floor"], row.get("cached", {})
         rows.append(
             [
                 row["measure"],
@@ -111,12 +131,14 @@ def _pages(result: Result, demo: Result | None) -> list[str]:
                 t["n"],
                 t["p50_ms"],
                 t["p95_ms"],
+                c.get("p50_ms"),
+                c.get("p95_ms"),
                 f["p50_ms"],
                 f["p95_ms"],
                 f"{row['ratio_p50']}×",
-                f"{row['ratio_p95']}×",
                 row["queries"],
                 row["sql_ms"],
+                row.get("cached_queries"),
             ]
         )
     lines += table(
@@ -124,14 +146,16 @@ def _pages(result: Result, demo: Result | None) -> list[str]:
             "Measure",
             "URL",
             "n",
-            "p50 ms",
-            "p95 ms",
+            "uncached p50 ms",
+            "uncached p95 ms",
+            "cached p50 ms",
+            "cached p95 ms",
             "floor p50 ms",
             "floor p95 ms",
-            "ratio p50",
-            "ratio p95",
+            "ratio p50 (uncached / floor)",
             "queries",
             "SQL ms (1 req)",
+            "cached q.",
         ],
         rows,
     )
@@ -143,6 +167,7 @@ def _pages(result: Result, demo: Result | None) -> list[str]:
     lines.append("")
     overview = next((r for r in result.get("rows", []) if r.get("floor_sql")), None)
     if overview:
+        lines += _profile_table(overview.get("profile"))
         lines += ["Floor query (overview):", "", *code(overview["floor_sql"], "sql")]
     if demo and demo.get("status") == "ok":
         timings = ", ".join(f"{k} {v / 1000:.1f} s" for k, v in demo["timings_ms"].items())
@@ -161,34 +186,45 @@ def _national(result: Result) -> list[str]:
         timings = ", ".join(f"{k} {v} s" for k, v in load["timings_s"].items())
         lines += [
             f"Data: {load['regions']} regencies, {load['count_rows']:,} `ParticipantCount` rows "
-            f"({load['table_mb']} MB with indexes), {load['workforce_rows']:,} workforce "
-            f"figures, one 2025 province target. Load: {timings}. The generator is "
-            "`benchmarks/national.py` (`COPY … FROM STDIN` of 6-month CSV chunks).",
+            f"({load['table_mb']} MB with indexes), {load.get('rollup_rows', 0):,} "
+            f"`MonthlyTotal` rows ({load.get('rollup_mb', '?')} MB), "
+            f"{load['workforce_rows']:,} workforce figures, one 2025 province target. "
+            f"Load: {timings}. The generator is `benchmarks/national.py` (`COPY … FROM STDIN` "
+            "of 6-month CSV chunks); the COPY bypasses the write services, so it is followed "
+            "by `services.rebuild_monthly_totals()` (what `manage.py rebuild_totals` runs), "
+            f"which took **{load.get('rebuild_s', '?')} s**.",
             "",
         ]
     if result.get("status") != "ok":
         return lines
-    before, after = result["before"], result["after"]
+    if "timings" not in result:
+        return [*lines, "*(result from an older version of this benchmark; rerun it)*", ""]
     reps = result["repeats"]
-    rows = [["Monthly GROUP BY (floor), no extra index", *_t(before["floor"])]]
-    for key, label in (("overview", "Overview `/`"), ("api", "`/api/coverage?…&scope=53`")):
-        if key in before:
-            rows.append([f"{label}, no extra index", *_t(before[key])])
-    rows.append(["Monthly GROUP BY (floor), with covering index", *_t(after["floor"])])
-    for key, label in (("overview", "Overview `/`"), ("api", "`/api/coverage?…&scope=53`")):
-        if key in after:
-            rows.append([f"{label}, with covering index", *_t(after[key])])
+    floor = result["floor"]
+    rows = [["Floor: rollup GROUP BY (`monthly_region_totals`), raw SQL", *_t(floor)]]
+    labels = {"overview": "Overview `/`", "api": "`/api/coverage?…&scope=53`"}
+    for key, label in labels.items():
+        for mode in ("uncached", "cached"):
+            entry = result["timings"].get(f"{key}_{mode}")
+            if entry:
+                rows.append([f"{label}, {mode}", *_t(entry)])
     lines += [
-        f"Pages: {reps['warmup']} warm-up + up to {reps['measured']} measured requests "
-        "(test client, DEBUG=false) in a fresh process; the floor query: 1 + 10.",
+        f"Uncached: `cache.clear()` before every request (outside the timing), "
+        f"{reps['warmup']} warm-up + up to {reps['measured']} measured requests; cached: the "
+        f"same request repeated, 1 warm-up + up to {reps['cached']} measured (test client, "
+        "DEBUG=false, local-memory cache, fresh process); the floor query: 1 + 10.",
         "",
         *table(["Measure", "n", "p50 ms", "p95 ms", "max ms"], rows),
     ]
     for key, entry in result["urls"].items():
         if entry.get("status") == "ok":
+            cached = entry.get("cached_queries", [])
             lines.append(
-                f"- `{key}` first (cold) request {entry['first_request_ms']} ms; "
-                f"{entry['queries']} queries, {entry['sql_ms']} ms of SQL."
+                f"- `{key}` first (cold, uncached) request {entry['first_request_ms']} ms; "
+                f"{entry['queries']} queries, {entry['sql_ms']} ms of SQL. A cached request "
+                f"runs {len(cached)} quer{'y' if len(cached) == 1 else 'ies'}"
+                + (f": `{cached[0]}`" if len(cached) == 1 else "")
+                + "."
             )
         else:
             lines.append(f"- `{key}`: {entry.get('status')} — {entry.get('reason', '')}")
@@ -197,52 +233,62 @@ def _national(result: Result) -> list[str]:
     lines += [
         "**Memory of the serving process.** `ru_maxrss` = peak resident set size of the "
         "process (resource.getrusage, RUSAGE_SELF); `tracemalloc peak` = peak of "
-        "Python-traced allocations (numpy/pandas buffers included) during one request, "
-        "measured separately because tracing slows requests down.",
+        "Python-traced allocations (numpy/pandas buffers included) during one request "
+        "(uncached: cache cleared first; cached: the same request again), measured "
+        "separately because tracing slows requests down.",
         "",
         *table(["Measure", "MB"], [[k.replace("_mb", ""), v] for k, v in memory.items()]),
     ]
-    if "overview" in result["urls"] and result["urls"]["overview"].get("top_queries"):
+    if result["urls"].get("overview", {}).get("top_queries"):
         lines += [
-            "Slowest queries of one overview request (no extra index):",
+            "Slowest queries of one uncached overview request:",
             "",
             *table(
                 ["ms", "SQL (first 160 chars)"],
                 [[q["ms"], f"`{q['sql']}`"] for q in result["urls"]["overview"]["top_queries"]],
             ),
         ]
-    if after.get("overview_top_queries"):
-        lines += [
-            "Slowest queries of one overview request (with the covering index):",
-            "",
-            *table(
-                ["ms", "SQL (first 160 chars)"],
-                [[q["ms"], f"`{q['sql']}`"] for q in after["overview_top_queries"]],
-            ),
-        ]
+    lines += _profile_table(result.get("profile"))
+    lines += [
+        "Floor query (captured from `selectors.monthly_region_totals`, all regions, up to "
+        "2025-04), the overview's main selector:",
+        "",
+        *code(result["main_sql"], "sql"),
+        "`EXPLAIN (ANALYZE, BUFFERS)`:",
+        "",
+        *code(result["plan"]),
+    ]
     if result.get("alternatives"):
         lines += [
-            "Alternatives, timed with raw SQL on the same data (nothing in the app uses them yet):",
+            "Available periods (the list of months every page and the API without `period` "
+            "need; cached under the data version like the pages), timed with raw SQL:",
             "",
             *table(
                 ["Measure", "n", "p50 ms", "p95 ms", "max ms", "rows"],
                 [[a["measure"], *_t(a), a.get("rows")] for a in result["alternatives"]],
             ),
         ]
-        loose = next((a for a in result["alternatives"] if "loose" in a["measure"]), None)
-        if loose:
-            lines += ["Loose index scan:", "", *code(loose["sql"], "sql")]
-    lines += ["Main query:", "", *code(result["main_sql"], "sql")]
-    lines += ["`EXPLAIN (ANALYZE, BUFFERS)`, schema as migrated:", "", *code(before["plan"])]
-    for index in after["indexes"]:
-        lines += [
-            f"Candidate index (created with raw SQL in the benchmark database only, "
-            f"{index['create_ms'] / 1000:.1f} s to build):",
-            "",
-            *code(index["sql"] + ";", "sql"),
-        ]
-    lines += ["`EXPLAIN (ANALYZE, BUFFERS)` with the candidate index:", "", *code(after["plan"])]
+        app = result["alternatives"][0]
+        lines += ["`selectors.available_periods()` runs:", "", *code(app["sql"], "sql")]
+        loose = next((a for a in result["alternatives"] if "rollup" in a["measure"]), None)
+        if loose and "RECURSIVE" in loose["sql"]:
+            lines += ["Loose index scan on the rollup:", "", *code(loose["sql"], "sql")]
     return lines
+
+
+def _profile_table(profile: list[Result] | None) -> list[str]:
+    if not profile:
+        return []
+    return [
+        "Where the time of one uncached overview request goes (cProfile, cumulative, "
+        "the application's functions plus Django's template rendering and cache "
+        "get/set; profiling inflates the absolute numbers, read the proportions):",
+        "",
+        *table(
+            ["function", "calls", "cumulative ms"],
+            [[f"`{p['function']}`", p["calls"], p["cum_ms"]] for p in profile],
+        ),
+    ]
 
 
 def _t(timing: Result) -> list[Any]:
@@ -337,10 +383,14 @@ def render(results: Result) -> str:
         "`--database-url` points the demo benchmarks at an existing PostgreSQL database "
         "(default: a `bench_demo` database created and dropped on 127.0.0.1). Latencies are "
         "milliseconds; p50/p95 are linear-interpolated percentiles of the measured samples "
-        "(warm-up excluded). The 2-core machine may be shared with other work (tests, "
-        "builds) while the benchmark runs; repeated runs have differed by up to about 30 % "
-        "(e.g. the national overview p50 785 ms in one run, 1,000 ms in the next), so read "
-        "small differences, such as with/without the candidate index, as noise.",
+        "(warm-up excluded). Pages and the API are cached under a data version (newest "
+        "change-log id + a reference counter), so each is measured **uncached** "
+        "(`django.core.cache.cache.clear()` before every request, outside the timing) and "
+        "**cached** (the same request repeated); the latency goals are judged on the "
+        "uncached number. The 2-core machine may be shared with other work (tests, builds) "
+        "while the benchmark runs (the load average at the start is recorded below); "
+        "repeated runs have differed by up to about 30 %, so read small differences as "
+        "noise.",
         "",
         *_machine(results.get("machine", {})),
         "## Goals",
@@ -348,11 +398,19 @@ def render(results: Result) -> str:
     ]
     goal_rows = []
     for name in order:
+        command = benchmarks[name].get("command") or f".venv/bin/python -m benchmarks --only {name}"
         for g in _goals_of(benchmarks[name]):
             goal_rows.append(
-                [g["name"], g["goal"], g["measured"], _status(g["status"]), g["reason"]]
+                [
+                    g["name"],
+                    g["goal"],
+                    g["measured"],
+                    _status(g["status"]),
+                    g["reason"],
+                    f"`{command}`",
+                ]
             )
-    lines += table(["Benchmark", "Goal", "Measured", "Result", "Why"], goal_rows)
+    lines += table(["Benchmark", "Goal", "Measured", "Result", "Why", "Reproduce"], goal_rows)
     for number, name in enumerate(order, start=1):
         result = benchmarks[name]
         title = result.get("title") or SECTION_TITLES.get(name, name)
