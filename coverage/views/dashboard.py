@@ -44,6 +44,7 @@ from ..summaries import (
     parse_basis,
     parse_period,
 )
+from .guards import problem
 
 GEOJSON = "geo/ntt_regencies.geojson"
 
@@ -132,11 +133,6 @@ def region(request: HttpRequest, bps_code: str) -> HttpResponse:
     return _dashboard(request, scope_code=bps_code, kind="region")
 
 
-def _problem(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
-    template = "404.html" if status == 404 else "coverage/problem.html"
-    return render(request, template, {"message": message, "status": status}, status=status)
-
-
 def _dashboard(request: HttpRequest, *, scope_code: str, kind: ScopeKind) -> HttpResponse:
     periods = cached("periods", compute=selectors.available_periods)
     if not periods:
@@ -153,9 +149,9 @@ def _dashboard(request: HttpRequest, *, scope_code: str, kind: ScopeKind) -> Htt
             compute=lambda: _page_context(period=period, scope_code=scope_code, basis=basis),
         )
     except SummaryError as error:
-        return _problem(request, error.message, status=error.status)
+        return problem(request, error.message, status=error.status)
     if page["scope"].kind != kind:
-        return _problem(request, _("Halaman ini tidak ditemukan."), status=404)
+        return problem(request, _("Halaman ini tidak ditemukan."), status=404)
     context = {
         **page,
         "periods": list(reversed(periods)),

@@ -27,7 +27,8 @@ from ..summaries import (
     parse_basis,
     parse_period,
 )
-from .reports import attachment, problem
+from .guards import problem
+from .reports import attachment
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -1,7 +1,8 @@
-"""Who may open the data-entry pages: logged in (else the login page), then the role.
+"""Who may open a page: logged in (else the login page), then the role or permission.
 
-A logged-in user without the role gets 403, never a redirect to the login page
-(which would loop); the same checks guard GET and every POST.
+A logged-in user without the role gets 403 with the Indonesian error page, never
+a redirect to the login page (which would loop); the same checks guard GET and
+every POST. ``problem`` is the error page every view uses.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ..access import has_role
 from ..models import Role
@@ -20,14 +23,30 @@ from ..models import Role
 View = Callable[..., HttpResponse]
 
 
+def problem(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    """The Indonesian error page (``404.html`` for a 404)."""
+    template = "404.html" if status == 404 else "coverage/problem.html"
+    return render(request, template, {"message": message, "status": status}, status=status)
+
+
+def forbidden_message(role: Role) -> str:
+    if role == Role.MANAGER:
+        return _("Halaman ini hanya untuk manajer.")
+    if role == Role.ADMIN:
+        return _("Halaman ini hanya untuk admin data dan manajer.")
+    return _("Akun Anda belum memiliki peran untuk membuka halaman ini.")
+
+
 def role_required(role: Role) -> Callable[[View], View]:
+    """Logged in (else the login page), then at least ``role`` (else 403 in Indonesian)."""
+
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, role):
-                raise PermissionDenied
+                return problem(request, forbidden_message(role), status=403)
             return view(request, *args, **kwargs)
 
         return wrapped

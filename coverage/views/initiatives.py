@@ -26,8 +26,8 @@ from ..initiative_selectors import (
 )
 from ..models import Initiative, Role
 from ..summaries import SummaryError, parse_period, scope_or_error
+from .guards import role_required
 from .planner import month_label
-from .reports import role_required
 
 
 def _scope_text(initiative: Initiative) -> str:

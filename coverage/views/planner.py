@@ -43,7 +43,7 @@ from ..scenarios import (
     project_named,
 )
 from ..summaries import SummaryError, load_coverage_summary, scope_or_error
-from .reports import problem, role_required
+from .guards import problem, role_required
 
 DISPLAY_MONTHS_AFTER = 36  # the chart stops three years after the reported month
 

@@ -1,58 +1,19 @@
-"""The monthly PDF summary as a download, for managers; shared guards of the manager tools."""
+"""The monthly PDF summary as a download, for managers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import selectors
-from ..access import has_role
 from ..calculations import Scope
 from ..models import Role, Scenario
 from ..reports import report_pdf_bytes
 from ..scenarios import NamedScenario, levers_from_json
 from ..summaries import SummaryError, parse_basis, parse_period, scope_or_error
-
-View = Callable[..., HttpResponse]
-
-
-def problem(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
-    """The dashboard's Indonesian error page (``404.html`` for a 404)."""
-    template = "404.html" if status == 404 else "coverage/problem.html"
-    return render(request, template, {"message": message, "status": status}, status=status)
-
-
-def role_required(role: Role) -> Callable[[View], View]:
-    """Logged in (else the login page), then at least ``role`` (else 403 in Indonesian)."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not has_role(request.user, role):
-                return problem(request, forbidden_message(role), status=403)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def forbidden_message(role: Role) -> str:
-    if role == Role.MANAGER:
-        return _("Halaman ini hanya untuk manajer.")
-    if role == Role.ADMIN:
-        return _("Halaman ini hanya untuk admin data dan manajer.")
-    return _("Akun Anda belum memiliki peran untuk membuka halaman ini.")
+from .guards import problem, role_required
 
 
 def attachment(response: HttpResponse, filename: str) -> HttpResponse:
