@@ -37,9 +37,14 @@ def bump_reference_version(**_kwargs: object) -> None:
         cache.set(REFERENCE_VERSION_KEY, 1, timeout=None)
 
 
-def cached(name: str, *parts: object, compute: Callable[[], T]) -> T:
-    """``compute()``, remembered under ``name``, ``parts``, the language and the version."""
-    key = ":".join(["coverage", name, data_version(), get_language() or "", *map(str, parts)])
+def cached(name: str, *parts: object, compute: Callable[[], T], version: str | None = None) -> T:
+    """``compute()``, remembered under ``name``, ``parts``, the language and the version.
+
+    A caller that looks up several results in one request passes the ``version``
+    it read once, which saves a query per lookup.
+    """
+    version = version if version is not None else data_version()
+    key = ":".join(["coverage", name, version, get_language() or "", *map(str, parts)])
     value = cache.get(key)
     if value is None:
         value = compute()

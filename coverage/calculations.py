@@ -289,9 +289,8 @@ def figures_by_sector(workforce: pd.DataFrame, *, basis: str) -> dict[str | None
     """
     rows = workforce[workforce["basis"] == basis]
     figures: dict[str | None, AreaFigures] = {}
-    for region, sector, year, workers in zip(
-        rows["region_code"], rows["sector_code"], rows["year"], rows["workers"], strict=True
-    ):
+    columns = (rows[name].tolist() for name in ("region_code", "sector_code", "year", "workers"))
+    for region, sector, year, workers in zip(*columns, strict=True):
         area = PROVINCE_CODE if _missing(region) else str(region)
         key = None if _missing(sector) else str(sector)
         figures.setdefault(key, {}).setdefault(area, {})[int(year)] = int(workers)
@@ -595,11 +594,14 @@ def coverage_summary(
     targets: pd.DataFrame,
     sector_active: pd.DataFrame,
     segment_active: pd.DataFrame,
+    series: pd.DataFrame | None = None,
 ) -> CoverageSummary:
     """Headline metrics of ``scope`` plus its breakdown by branch, region, sector, segment.
 
     ``sector_active`` and ``segment_active`` hold the scope's active participants in
-    ``period`` per ``sector_code`` / ``segment_code``.
+    ``period`` per ``sector_code`` / ``segment_code``. ``series`` is the scope's own
+    ``active_series`` when the caller has it already summed (by the database); then
+    ``monthly`` needs only the rows of ``period``.
     """
     by_sector_figures = figures_by_sector(workforce, basis=basis)
     totals = by_sector_figures.get(None, {})
@@ -652,7 +654,7 @@ def coverage_summary(
 
     metrics = scope_metrics(
         period=period,
-        series=active_series(monthly, scope.region_codes),
+        series=active_series(monthly, scope.region_codes) if series is None else series,
         denominator=denominator,
         target=target,
     )

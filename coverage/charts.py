@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import plotly.graph_objects as go
-
 FigureDict = dict[str, Any]
 
 CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True}
@@ -34,6 +32,13 @@ COVERAGE_SCALE = [
     [1.0, "#08306b"],
 ]
 ACTIVE_SCALE = [[0.0, "#f7fbff"], [0.4, "#9ecae1"], [1.0, "#08519c"]]
+COLORWAY = [ACTUAL, PROJECTION, TARGET, "#c2185b", "#00897b", "#6d4c41", MUTED]
+AXIS: dict[str, Any] = {
+    "automargin": True,
+    "zerolinecolor": GRID,
+    "linecolor": GRID,
+    "ticks": "",
+}
 
 
 def _layout(*, title: str, separators: str, height: int, **extra: Any) -> dict[str, Any]:
@@ -46,15 +51,25 @@ def _layout(*, title: str, separators: str, height: int, **extra: Any) -> dict[s
         "plot_bgcolor": "#ffffff",
         "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
         "legend": {"orientation": "h", "y": -0.15, "x": 0},
-        "hoverlabel": {"font": {"family": FONT}},
+        "hoverlabel": {"font": {"family": FONT}, "align": "left"},
+        "colorway": COLORWAY,
     }
     layout.update(extra)
+    for name, value in layout.items():
+        if name.startswith(("xaxis", "yaxis")):
+            layout[name] = {**AXIS, **value}
+            if "title" in value:
+                layout[name]["title"] = {"standoff": 15, **value["title"]}
     return layout
 
 
-def _as_dict(fig: go.Figure) -> FigureDict:
-    data = fig.to_plotly_json()
-    return {"data": data["data"], "layout": data["layout"], "config": dict(CONFIG)}
+def _trace(kind: str, **props: Any) -> dict[str, Any]:
+    """One plotly.js trace as a plain dict (``go.Figure`` validation would cost ~20 ms a chart)."""
+    return {"type": kind, **props}
+
+
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> FigureDict:
+    return {"data": traces, "layout": layout, "config": dict(CONFIG)}
 
 
 def progress_figure(
@@ -74,9 +89,10 @@ def progress_figure(
 
     All series share ``months`` (category labels); ``None`` leaves a gap.
     """
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
+    traces: list[dict[str, Any]] = []
+    traces.append(
+        _trace(
+            "scatter",
             x=list(months),
             y=list(actual),
             name=actual_label,
@@ -87,8 +103,9 @@ def progress_figure(
         )
     )
     if any(value is not None for value in target_path):
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 x=list(months),
                 y=list(target_path),
                 name=target_label,
@@ -98,8 +115,9 @@ def progress_figure(
             )
         )
     if any(value is not None for value in projection):
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 x=list(months),
                 y=list(projection),
                 name=projection_label,
@@ -109,23 +127,21 @@ def progress_figure(
                 hovertemplate="%{x}<br>%{y:,.0f}<extra>" + projection_label + "</extra>",
             )
         )
-    fig.update_layout(
-        _layout(
-            title=title,
-            separators=separators,
-            height=380,
-            xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": 12},
-            yaxis={
-                "title": {"text": axis_label},
-                "gridcolor": GRID,
-                "tickformat": ",.0f",
-                "rangemode": "tozero",
-            },
-            legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-            margin={"l": 70, "r": 20, "t": 80, "b": 70},
-        )
+    layout = _layout(
+        title=title,
+        separators=separators,
+        height=380,
+        xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": 12},
+        yaxis={
+            "title": {"text": axis_label},
+            "gridcolor": GRID,
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        margin={"l": 70, "r": 20, "t": 80, "b": 70},
     )
-    return _as_dict(fig)
+    return _figure(traces, layout)
 
 
 def region_coverage_figure(
@@ -144,9 +160,10 @@ def region_coverage_figure(
     order = sorted(range(len(names)), key=lambda i: (coverage[i] is None, -(coverage[i] or 0)))
     ordered_names = [names[i] for i in order]
     colours = [HIGHLIGHT if highlight[i] else ACTUAL for i in order]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
+    traces: list[dict[str, Any]] = []
+    traces.append(
+        _trace(
+            "bar",
             y=ordered_names,
             x=[coverage[i] for i in order],
             orientation="h",
@@ -160,8 +177,9 @@ def region_coverage_figure(
         )
     )
     if any(value is not None for value in target_pct):
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 y=ordered_names,
                 x=[target_pct[i] for i in order],
                 mode="markers",
@@ -170,24 +188,22 @@ def region_coverage_figure(
                 hovertemplate="%{y}<br>%{x:.2f}%<extra>" + target_label + "</extra>",
             )
         )
-    fig.update_layout(
-        _layout(
-            title=title,
-            separators=separators,
-            height=max(260, 60 + 26 * len(names)),
-            xaxis={
-                "title": {"text": axis_label},
-                "gridcolor": GRID,
-                "ticksuffix": "%",
-                "rangemode": "tozero",
-            },
-            yaxis={"autorange": "reversed", "automargin": True},
-            legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-            margin={"l": 10, "r": 40, "t": 80, "b": 50},
-            bargap=0.25,
-        )
+    layout = _layout(
+        title=title,
+        separators=separators,
+        height=max(260, 60 + 26 * len(names)),
+        xaxis={
+            "title": {"text": axis_label},
+            "gridcolor": GRID,
+            "ticksuffix": "%",
+            "rangemode": "tozero",
+        },
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        margin={"l": 10, "r": 40, "t": 80, "b": 50},
+        bargap=0.25,
     )
-    return _as_dict(fig)
+    return _figure(traces, layout)
 
 
 def region_map_figure(
@@ -212,8 +228,9 @@ def region_map_figure(
         f"{name}<br>{no_data_label}" if value is None else name
         for name, value in zip(names, values, strict=True)
     ]
-    fig = go.Figure(
-        go.Choroplethmap(
+    traces = [
+        _trace(
+            "choroplethmap",
             geojson=geojson_url,
             featureidkey="properties.bps_code",
             locations=list(codes),
@@ -232,17 +249,15 @@ def region_map_figure(
             colorbar={"title": {"text": colorbar_label}, "ticksuffix": "%", "thickness": 12},
             hovertemplate="%{text}<br>%{z:.2f}%<extra></extra>",
         )
+    ]
+    layout = _layout(
+        title=title,
+        separators=separators,
+        height=420,
+        map={"style": "white-bg", "center": {"lat": -9.4, "lon": 122.0}, "zoom": 5.6},
+        margin={"l": 0, "r": 0, "t": 50, "b": 0},
     )
-    fig.update_layout(
-        _layout(
-            title=title,
-            separators=separators,
-            height=420,
-            map={"style": "white-bg", "center": {"lat": -9.4, "lon": 122.0}, "zoom": 5.6},
-            margin={"l": 0, "r": 0, "t": 50, "b": 0},
-        )
-    )
-    return _as_dict(fig)
+    return _figure(traces, layout)
 
 
 def formal_informal_figure(
@@ -258,8 +273,9 @@ def formal_informal_figure(
     """Active formal (PU + JAKON + PMI) against informal (BPU) participants."""
     total = formal + informal
     shares = [100 * value / total if total else 0.0 for value in (formal, informal)]
-    fig = go.Figure(
-        go.Bar(
+    traces = [
+        _trace(
+            "bar",
             x=[formal_label, informal_label],
             y=[formal, informal],
             customdata=shares,
@@ -269,23 +285,21 @@ def formal_informal_figure(
             cliponaxis=False,
             hovertemplate="%{x}<br>%{y:,.0f} (%{customdata:.1f}%)<extra></extra>",
         )
+    ]
+    layout = _layout(
+        title=title,
+        separators=separators,
+        height=340,
+        yaxis={
+            "title": {"text": axis_label},
+            "gridcolor": GRID,
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+        },
+        showlegend=False,
+        margin={"l": 70, "r": 20, "t": 60, "b": 40},
     )
-    fig.update_layout(
-        _layout(
-            title=title,
-            separators=separators,
-            height=340,
-            yaxis={
-                "title": {"text": axis_label},
-                "gridcolor": GRID,
-                "tickformat": ",.0f",
-                "rangemode": "tozero",
-            },
-            showlegend=False,
-            margin={"l": 70, "r": 20, "t": 60, "b": 40},
-        )
-    )
-    return _as_dict(fig)
+    return _figure(traces, layout)
 
 
 def segment_trend_figure(
@@ -298,11 +312,12 @@ def segment_trend_figure(
     separators: str = INDONESIAN_SEPARATORS,
 ) -> FigureDict:
     """The four segments stacked over time; formal segments in blues, BPU in orange."""
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for code, values in series.items():
         label = names.get(code, code)
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 x=list(months),
                 y=list(values),
                 name=label,
@@ -312,24 +327,22 @@ def segment_trend_figure(
                 hovertemplate="%{x}<br>%{y:,.0f}<extra>" + label + "</extra>",
             )
         )
-    fig.update_layout(
-        _layout(
-            title=title,
-            separators=separators,
-            height=400,
-            xaxis={
-                "type": "category",
-                "gridcolor": GRID,
-                "tickangle": -45,
-                "nticks": 12,
-                "automargin": True,
-            },
-            yaxis={"title": {"text": axis_label}, "gridcolor": GRID, "tickformat": ",.0f"},
-            legend={"orientation": "h", "y": -0.3, "x": 0, "yanchor": "top"},
-            margin={"l": 70, "r": 20, "t": 50, "b": 40},
-        )
+    layout = _layout(
+        title=title,
+        separators=separators,
+        height=400,
+        xaxis={
+            "type": "category",
+            "gridcolor": GRID,
+            "tickangle": -45,
+            "nticks": 12,
+            "automargin": True,
+        },
+        yaxis={"title": {"text": axis_label}, "gridcolor": GRID, "tickformat": ",.0f"},
+        legend={"orientation": "h", "y": -0.3, "x": 0, "yanchor": "top"},
+        margin={"l": 70, "r": 20, "t": 50, "b": 40},
     )
-    return _as_dict(fig)
+    return _figure(traces, layout)
 
 
 def sector_figure(
@@ -348,9 +361,10 @@ def sector_figure(
     sector has a workforce figure on the basis.
     """
     show_coverage = any(value is not None for value in coverage)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
+    traces: list[dict[str, Any]] = []
+    traces.append(
+        _trace(
+            "bar",
             y=list(labels),
             x=list(active),
             orientation="h",
@@ -371,8 +385,9 @@ def sector_figure(
         "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
     }
     if show_coverage:
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            _trace(
+                "bar",
                 y=list(labels),
                 x=list(coverage),
                 orientation="h",
@@ -390,17 +405,15 @@ def sector_figure(
             "title": {"text": coverage_title},
             "anchor": "y",
         }
-    fig.update_layout(
-        _layout(
-            title=title,
-            separators=separators,
-            height=max(300, 90 + 24 * len(labels)),
-            showlegend=False,
-            margin={"l": 10, "r": 20, "t": 50, "b": 50},
-            **axes,
-        )
+    layout = _layout(
+        title=title,
+        separators=separators,
+        height=max(300, 90 + 24 * len(labels)),
+        showlegend=False,
+        margin={"l": 10, "r": 20, "t": 50, "b": 50},
+        **axes,
     )
-    return _as_dict(fig)
+    return _figure(traces, layout)
 
 
 def region_sector_heatmap(
@@ -415,8 +428,9 @@ def region_sector_heatmap(
 ) -> FigureDict:
     """Active participants per regency (rows) and KBLI section (columns)."""
     custom = [list(sector_names) for _row in regions]
-    fig = go.Figure(
-        go.Heatmap(
+    traces = [
+        _trace(
+            "heatmap",
             z=[list(row) for row in values],
             x=list(sectors),
             y=list(regions),
@@ -427,18 +441,16 @@ def region_sector_heatmap(
             ygap=1,
             hovertemplate="%{y} · %{x} %{customdata}<br>%{z:,.0f}<extra></extra>",
         )
+    ]
+    layout = _layout(
+        title=title,
+        separators=separators,
+        height=max(260, 110 + 22 * len(regions)),
+        xaxis={"side": "top", "tickangle": 0, "type": "category"},
+        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        margin={"l": 10, "r": 20, "t": 80, "b": 20},
     )
-    fig.update_layout(
-        _layout(
-            title=title,
-            separators=separators,
-            height=max(260, 110 + 22 * len(regions)),
-            xaxis={"side": "top", "tickangle": 0, "type": "category"},
-            yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
-            margin={"l": 10, "r": 20, "t": 80, "b": 20},
-        )
-    )
-    return _as_dict(fig)
+    return _figure(traces, layout)
 
 
 # --- manager tools: initiatives on a time axis, scenario comparison ------------------------
@@ -517,9 +529,10 @@ def scenario_figure(
 ) -> FigureDict:
     """Active participants so far, then one projected line per scenario (the first is
     the baseline, drawn dotted in orange), and the target as a horizontal line."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
+    traces: list[dict[str, Any]] = []
+    traces.append(
+        _trace(
+            "scatter",
             x=list(months),
             y=list(actual),
             name=actual_label,
@@ -532,8 +545,9 @@ def scenario_figure(
     for index, (label, values) in enumerate(lines):
         baseline = index == 0
         colour = PROJECTION if baseline else SCENARIO_COLOURS[(index - 1) % len(SCENARIO_COLOURS)]
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 x=list(months),
                 y=list(values),
                 name=label,
@@ -547,8 +561,9 @@ def scenario_figure(
             )
         )
     if target is not None:
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 x=[months[0], months[-1]] if months else [],
                 y=[target, target],
                 name=target_label,
@@ -557,20 +572,18 @@ def scenario_figure(
                 hovertemplate="%{y:,.0f}<extra>" + target_label + "</extra>",
             )
         )
-    fig.update_layout(
-        _layout(
-            title=title,
-            separators=separators,
-            height=420,
-            xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": 18},
-            yaxis={
-                "title": {"text": axis_label},
-                "gridcolor": GRID,
-                "tickformat": ",.0f",
-                "rangemode": "tozero",
-            },
-            legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-            margin={"l": 70, "r": 20, "t": 90, "b": 70},
-        )
+    layout = _layout(
+        title=title,
+        separators=separators,
+        height=420,
+        xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": 18},
+        yaxis={
+            "title": {"text": axis_label},
+            "gridcolor": GRID,
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        margin={"l": 70, "r": 20, "t": 90, "b": 70},
     )
-    return _as_dict(fig)
+    return _figure(traces, layout)

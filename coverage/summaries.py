@@ -18,7 +18,6 @@ from .calculations import (
     Period,
     ReferenceFrames,
     Scope,
-    active_series,
     coverage_summary,
 )
 from .models import Basis
@@ -54,6 +53,16 @@ def parse_basis(text: str | None) -> str:
     return value
 
 
+def history_start(period: Period) -> Period:
+    """The earliest month a summary of ``period`` reads: January of the year before.
+
+    The progress charts start there, the target path starts from last December and
+    the run rate looks back three months at most, so older months are never used;
+    leaving them in the database keeps the national page's query small.
+    """
+    return Period(period.year - 1, 1)
+
+
 def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> CoverageSummary:
     """Everything about ``scope_code`` in ``period`` on ``basis``, aggregated in SQL first."""
     reference = selectors.reference_frames()
@@ -69,7 +78,10 @@ def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> Cov
         scope=scope,
         basis=basis,
         reference=reference,
-        monthly=selectors.monthly_region_totals(until=period),
+        monthly=selectors.monthly_region_totals(until=period, since=period),
+        series=selectors.monthly_scope_totals(
+            until=period, since=history_start(period), region_codes=region_codes
+        ),
         workforce=selectors.workforce_frame(until_year=period.year),
         targets=selectors.targets_frame(year=period.year),
         sector_active=selectors.active_by_sector(period=period, region_codes=region_codes),
@@ -165,7 +177,10 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         )
     region_codes = None if scope.kind == "province" else scope.region_codes
     other_basis = Basis.BPS_AK if basis == Basis.UCJ else Basis.UCJ
-    monthly = selectors.monthly_region_totals(until=period)
+    since = history_start(period)
+    # Each region's month ``period`` only: the scope's history comes summed by SQL.
+    monthly = selectors.monthly_region_totals(until=period, since=period)
+    series = selectors.monthly_scope_totals(until=period, since=since, region_codes=region_codes)
     workforce = selectors.workforce_frame(until_year=period.year)
     targets = selectors.targets_frame(year=period.year)
     sector_active = selectors.active_by_sector(period=period, region_codes=region_codes)
@@ -182,6 +197,7 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         basis=basis,
         sector_active=sector_active,
         segment_active=segment_active,
+        series=series,
         **frames,
     )
     # BPS sector coverage is drawn from ``other`` when UCJ is chosen; a UCJ
@@ -193,6 +209,7 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         basis=str(other_basis),
         sector_active=other_sectors,
         segment_active=segment_active.iloc[0:0],
+        series=series,
         **frames,
     )
     context = (
@@ -204,6 +221,7 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
             basis=basis,
             sector_active=sector_active.iloc[0:0],
             segment_active=segment_active.iloc[0:0],
+            series=selectors.monthly_scope_totals(until=period, since=since),
             **frames,
         )
     )
@@ -221,8 +239,10 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         summary=summary,
         other=other,
         context=context,
-        series=active_series(monthly, scope.region_codes),
-        segment_series=selectors.monthly_segment_totals(until=period, region_codes=region_codes),
+        series=series,
+        segment_series=selectors.monthly_segment_totals(
+            until=period, region_codes=region_codes, since=since
+        ),
         region_sector=selectors.active_by_region_sector(period=period, region_codes=context_codes),
         workforce=workforce,
     )

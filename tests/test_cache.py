@@ -45,3 +45,36 @@ def test_repeated_api_request_costs_one_query(
     active(client)
     with django_assert_max_num_queries(1):
         active(client)
+
+
+def test_cached_page_body_keeps_reader_specific_parts_per_request(
+    demo: None, client: Client
+) -> None:
+    """The cached HTML is shared by all readers; the manager's PDF link is not."""
+    from django.contrib.auth.models import Group, User
+
+    assert "Unduh PDF" not in client.get("/").content.decode()  # fills the cache
+    manager = User.objects.create_user(username="kepala", password="Kupang-2025-rahasia")
+    manager.groups.add(Group.objects.get(name="manager"))
+    client.force_login(manager)
+    page = client.get("/").content.decode()
+    assert "Unduh PDF" in page
+    assert "chart-progress" in page
+    client.logout()
+    assert "Unduh PDF" not in client.get("/").content.decode()
+
+
+def test_cached_page_is_kept_per_language(demo: None, client: Client) -> None:
+    indonesian = client.get("/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/").content.decode()
+    assert "Peserta aktif" in indonesian
+    assert "Active participants" in english and "Peserta aktif" not in english
+
+
+def test_repeated_page_request_costs_one_query(
+    demo: None, client: Client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client.get("/")
+    with django_assert_max_num_queries(1):  # the data version
+        assert client.get("/").status_code == 200
