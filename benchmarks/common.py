@@ -281,7 +281,21 @@ def machine_facts(database_url: str) -> Result:
         "commit": _git("rev-parse", "--short", "HEAD") or "unknown",
         "uncommitted_files": len(changed),
         "executable": sys.executable,
+        "python_loop_ms": python_loop_ms(),
     }
+
+
+def python_loop_ms() -> float:
+    """Best of 3 of a fixed pure-Python loop (10 M additions): how fast this machine
+    runs Python today, to compare runs on machines that differ (or are throttled)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        best = min(best, (time.perf_counter() - start) * 1000.0)
+    return round(best, 1)
 
 
 def now_iso() -> str:

@@ -59,12 +59,24 @@ def run(*, quick: bool, database_url: str) -> Result:
         {"measure": "in-process `call_command`, warm", **in_process},
     ]
     p50_s = process["p50_ms"] / 1000.0
-    status = "met" if p50_s <= GOAL_S else "missed"
-    reason = (
-        "within budget"
-        if status == "met"
-        else "WeasyPrint layout and chart rendering dominate; see the in-process rows"
-    )
+    warm_s = in_process["p50_ms"] / 1000.0
+    goals = [
+        goal(
+            "PDF export, in a running server (the manager's download)",
+            f"≤ {GOAL_S:.0f} s",
+            f"p50 {warm_s:.2f} s (warm process)",
+            "met" if warm_s <= GOAL_S else "missed",
+            "load, charts (matplotlib SVG), WeasyPrint layout and drawing",
+        ),
+        goal(
+            "PDF export, `manage.py export_report` as a new process",
+            f"≤ {GOAL_S:.0f} s",
+            f"p50 {p50_s:.2f} s (new process)",
+            "met" if p50_s <= GOAL_S else "missed",
+            "the warm time plus Python start-up, Django set-up and imports (pandas, "
+            "matplotlib, WeasyPrint loading Pango), and the first layout's font set-up",
+        ),
+    ]
     return {
         "name": "pdf",
         "title": TITLE,
@@ -76,13 +88,5 @@ def run(*, quick: bool, database_url: str) -> Result:
             f"once cold and {warm}× warm. PDF size {size:,} bytes, starts with {head!r}."
         ),
         "rows": rows,
-        "goals": [
-            goal(
-                "PDF export",
-                f"≤ {GOAL_S:.0f} s",
-                f"p50 {p50_s:.2f} s (new process)",
-                status,
-                reason,
-            )
-        ],
+        "goals": goals,
     }

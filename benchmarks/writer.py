@@ -56,6 +56,11 @@ def _machine(machine: Result) -> list[str]:
         ("PostgreSQL", machine.get("postgresql")),
         ("Date", machine.get("date")),
         ("Git commit", commit),
+        (
+            "Python speed",
+            f"{machine.get('python_loop_ms', '?')} ms for a 10 M-addition pure-Python loop "
+            "(best of 3; lower is faster: compare runs by it)",
+        ),
     ]
     load = machine.get("loadavg_start") or []
     lines = ["## Machine", "", *table(["", ""], rows)]
