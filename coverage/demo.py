@@ -48,12 +48,13 @@ WORKFORCE_SECTOR_SHARE = {
     "O": 0.040, "P": 0.052, "Q": 0.018, "R": 0.003, "S": 0.025, "T": 0.003, "U": 0.001,
 }  # fmt: skip
 
-# Participants by segment and sector (weights within a segment).
+# Participants by segment and sector (weights within a segment, each set summing to 1),
+# chosen so that no sector's participants exceed its BPS labour force.
 SEGMENT_SHARE = {"PU": 0.655, "BPU": 0.255, "JAKON": 0.065, "PMI": 0.025}
 SEGMENT_SECTORS = {
     "PU": {
-        "A": 0.06, "B": 0.01, "C": 0.08, "D": 0.02, "E": 0.01, "F": 0.04, "G": 0.15, "H": 0.05,
-        "I": 0.06, "J": 0.03, "K": 0.07, "L": 0.01, "M": 0.02, "N": 0.04, "O": 0.14, "P": 0.12,
+        "A": 0.06, "B": 0.01, "C": 0.102, "D": 0.008, "E": 0.01, "F": 0.04, "G": 0.17, "H": 0.05,
+        "I": 0.06, "J": 0.03, "K": 0.04, "L": 0.01, "M": 0.02, "N": 0.04, "O": 0.14, "P": 0.12,
         "Q": 0.07, "R": 0.01, "S": 0.01,
     },
     "BPU": {"A": 0.42, "C": 0.10, "G": 0.22, "H": 0.12, "I": 0.06, "S": 0.08},

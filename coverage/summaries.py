@@ -22,6 +22,10 @@ from .calculations import (
 )
 from .models import Basis
 
+# The regency × sector heatmap has a row per regency: beyond this many (a national
+# scale, not NTT's 22) it would be metres tall and unreadable, so it is not loaded.
+HEATMAP_MAX_REGIONS = 60
+
 
 class SummaryError(Exception):
     """A request the summary cannot answer; ``status`` is the HTTP status to use."""
@@ -113,7 +117,7 @@ class DashboardData:
     context: CoverageSummary
     series: pd.DataFrame  # year, month, active, nonactive of the scope
     segment_series: pd.DataFrame  # year, month, segment_code, active
-    region_sector: pd.DataFrame  # region_code, sector_code, active
+    region_sector: pd.DataFrame  # region_code, sector_code, active (empty above the limit)
     workforce: pd.DataFrame
 
     @property
@@ -243,6 +247,10 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         segment_series=selectors.monthly_segment_totals(
             until=period, region_codes=region_codes, since=since
         ),
-        region_sector=selectors.active_by_region_sector(period=period, region_codes=context_codes),
+        region_sector=(
+            selectors.active_by_region_sector(period=period, region_codes=context_codes)
+            if len(context_codes or reference.regions) <= HEATMAP_MAX_REGIONS
+            else pd.DataFrame(columns=["region_code", "sector_code", "active"])
+        ),
         workforce=workforce,
     )
