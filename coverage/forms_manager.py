@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .calculations import PROVINCE_CODE, InvalidPeriod, Period
 from .models import Branch, Initiative, Scenario, Sector, Segment
@@ -198,7 +198,7 @@ def scope_choices() -> list[tuple[str, str]]:
 class PlannerForm(forms.Form):
     """What the planner projects: a scope and, optionally, a target other than the stored one."""
 
-    scope = forms.ChoiceField(label=gettext_lazy("Cakupan"), choices=())
+    scope = forms.ChoiceField(label=pgettext_lazy("scope", "Cakupan"), choices=())
     target_count = forms.IntegerField(
         label=gettext_lazy("Target peserta"),
         required=False,

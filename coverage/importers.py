@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -109,7 +110,12 @@ FILE_NOT_UTF8 = _(
 )
 FILE_BROKEN_CSV = _("CSV tidak dapat dibaca: %(reason)s.")
 FILE_HEADER_ONLY = _("File hanya berisi baris judul kolom, tanpa baris data.")
-FILE_TOO_MANY_ROWS = _("File berisi lebih dari %(limit)s baris data; pecah menjadi beberapa file.")
+# The count picks the English plural ("1 data row"); %(limit)s is the number as printed.
+FILE_TOO_MANY_ROWS = ngettext_lazy(
+    "File berisi lebih dari %(limit)s baris data; pecah menjadi beberapa file.",
+    "File berisi lebih dari %(limit)s baris data; pecah menjadi beberapa file.",
+    "count",
+)
 FILE_UNKNOWN_KIND = _("Jenis data %(kind)s tidak dikenal; pilih salah satu dari: %(kinds)s.")
 # Header problems (row 1).
 HEADER_MISSING = _("baris pertama harus berisi judul kolom: %(columns)s")
@@ -157,7 +163,11 @@ PCT_PRECISION = _("paling banyak %(places)s angka di belakang koma (tertulis %(v
 TARGET_EMPTY = _("isi target_count, target_pct, atau keduanya")
 ROW_DUPLICATED = _("baris ganda: %(columns)s yang sama sudah ada di baris %(first)s")
 # Warnings.
-WARNING_BLANK_ROWS = _("%(count)s baris kosong dilewati: %(rows)s.")
+WARNING_BLANK_ROWS = ngettext_lazy(
+    "%(count)s baris kosong dilewati: %(rows)s.",
+    "%(count)s baris kosong dilewati: %(rows)s.",
+    "count",
+)
 WARNING_NO_NONACTIVE = _("Kolom nonactive tidak ada; peserta nonaktif dianggap 0.")
 # How an error is shown.
 LINE_ROW_COLUMN = _("baris %(row)s, kolom %(column)s: %(message)s")
@@ -487,7 +497,10 @@ class _RowParser:
             if result.data_rows > MAX_DATA_ROWS:
                 raise _file_error(
                     FILE_TOO_MANY_ROWS
-                    % {"limit": number_format(MAX_DATA_ROWS, force_grouping=True)}
+                    % {
+                        "limit": number_format(MAX_DATA_ROWS, force_grouping=True),
+                        "count": MAX_DATA_ROWS,
+                    }
                 )
             self.row = row
             self.failed = False

@@ -9,7 +9,7 @@ state a percentage because that is how targets are announced.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 PROVINCE_CODE = "53"
@@ -55,7 +55,7 @@ class Branch(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("kantor cabang")
-        verbose_name_plural = _("kantor cabang")
+        verbose_name_plural = pgettext_lazy("plural", "kantor cabang")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z_]+$"), name="branch_code_upper_snake"
@@ -91,7 +91,7 @@ class Region(models.Model):
     class Meta:
         ordering = ["bps_code"]
         verbose_name = _("kabupaten/kota")
-        verbose_name_plural = _("kabupaten/kota")
+        verbose_name_plural = pgettext_lazy("plural", "kabupaten/kota")
         constraints = [
             models.CheckConstraint(
                 condition=Q(bps_code__regex=r"^[0-9]{4}$"), name="region_bps_code_4_digits"
@@ -110,7 +110,7 @@ class Sector(BilingualNameMixin):
     class Meta:
         ordering = ["code"]
         verbose_name = _("sektor (KBLI 2020)")
-        verbose_name_plural = _("sektor (KBLI 2020)")
+        verbose_name_plural = pgettext_lazy("plural", "sektor (KBLI 2020)")
 
 
 class Segment(BilingualNameMixin):
@@ -122,7 +122,7 @@ class Segment(BilingualNameMixin):
     class Meta:
         ordering = ["code"]
         verbose_name = _("segmen kepesertaan")
-        verbose_name_plural = _("segmen kepesertaan")
+        verbose_name_plural = pgettext_lazy("plural", "segmen kepesertaan")
 
 
 class WorkforceFigure(models.Model):
@@ -155,7 +155,7 @@ class WorkforceFigure(models.Model):
     class Meta:
         ordering = ["year", "basis", "region__bps_code", "sector__code"]
         verbose_name = _("data angkatan kerja")
-        verbose_name_plural = _("data angkatan kerja")
+        verbose_name_plural = pgettext_lazy("plural", "data angkatan kerja")
         indexes = [models.Index(fields=["basis", "year"], name="workforce_basis_year")]
         constraints = [
             models.CheckConstraint(condition=Q(workers__gte=0), name="workforce_workers_gte_0"),
@@ -220,7 +220,7 @@ class ParticipantCount(models.Model):
     class Meta:
         ordering = ["year", "month", "region__bps_code", "sector__code", "segment__code"]
         verbose_name = _("jumlah peserta bulanan")
-        verbose_name_plural = _("jumlah peserta bulanan")
+        verbose_name_plural = pgettext_lazy("plural", "jumlah peserta bulanan")
         indexes = [
             models.Index(fields=["year", "month", "region"], name="count_period_region"),
         ]
@@ -261,7 +261,7 @@ class MonthlyTotal(models.Model):
 
     class Meta:
         verbose_name = _("total bulanan")
-        verbose_name_plural = _("total bulanan")
+        verbose_name_plural = pgettext_lazy("plural", "total bulanan")
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "month", "region", "segment"], name="monthly_total_unique"
@@ -297,7 +297,7 @@ class Target(models.Model):
     class Meta:
         ordering = ["year", "scope_type", "branch__code", "region__bps_code"]
         verbose_name = _("target")
-        verbose_name_plural = _("target")
+        verbose_name_plural = pgettext_lazy("plural", "target")
         constraints = [
             models.CheckConstraint(
                 condition=Q(target_count__isnull=False) | Q(target_pct__isnull=False),
@@ -371,7 +371,7 @@ class UserScope(models.Model):
 
     class Meta:
         verbose_name = _("wilayah kerja pengguna")
-        verbose_name_plural = _("wilayah kerja pengguna")
+        verbose_name_plural = pgettext_lazy("plural", "wilayah kerja pengguna")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -413,7 +413,7 @@ class MonthApproval(models.Model):
     class Meta:
         ordering = ["-year", "-month", "scope_type", "branch__code"]
         verbose_name = _("persetujuan bulan")
-        verbose_name_plural = _("persetujuan bulan")
+        verbose_name_plural = pgettext_lazy("plural", "persetujuan bulan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(month__gte=1) & Q(month__lte=12), name="approval_month_1_12"
@@ -503,7 +503,7 @@ class ChangeLog(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("riwayat perubahan")
-        verbose_name_plural = _("riwayat perubahan")
+        verbose_name_plural = pgettext_lazy("plural", "riwayat perubahan")
         indexes = [
             models.Index(fields=["year", "month", "region"], name="changelog_period_region"),
             models.Index(fields=["entity", "key"], name="changelog_entity_key"),
@@ -544,7 +544,7 @@ class Initiative(models.Model):
     class Meta:
         ordering = ["-start_date", "name"]
         verbose_name = _("inisiatif")
-        verbose_name_plural = _("inisiatif")
+        verbose_name_plural = pgettext_lazy("plural", "inisiatif")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -582,7 +582,7 @@ class Scenario(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("skenario")
-        verbose_name_plural = _("skenario")
+        verbose_name_plural = pgettext_lazy("plural", "skenario")
         constraints = [
             models.UniqueConstraint(fields=["name", "year"], name="scenario_unique_name_year"),
             models.CheckConstraint(

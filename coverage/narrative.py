@@ -7,9 +7,9 @@ example, a small gap can leave the December projection above the target while th
 contract still calls the scope *off track*; the text then says both, plainly).
 
 Numbers and months go through Django's localisation: in Indonesian 1.000.000,
-35,9% and "April 2025"; in English 1,000,000, 35.9% and "April 2025". Sentences are
-written without plural forms ("peserta", "bulan") so that one msgid serves every
-count.
+35,9% and "April 2025"; in English 1,000,000, 35.9% and "April 2025". Indonesian has
+one form for every count ("peserta", "bulan"); where English needs "1 month" /
+"2 months" the sentence goes through ``ngettext``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .calculations import (
     BreakdownRow,
@@ -207,14 +208,19 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
         ),
         "status": status_words(m.status),
     }
-    target_text = (
-        _("%(target)s peserta (%(target_pct)s)")
-        if target.pct is not None
-        else _("%(target)s peserta")
-    ) % values
     if target.source == "allocated":
-        target_text += " " + _("(dialokasikan dari target cakupan di atasnya)")
-    values["target_text"] = target_text
+        target_text = (
+            _("%(target)s peserta (%(target_pct)s) (dialokasikan dari target cakupan di atasnya)")
+            if target.pct is not None
+            else _("%(target)s peserta (dialokasikan dari target cakupan di atasnya)")
+        )
+    else:
+        target_text = (
+            _("%(target)s peserta (%(target_pct)s)")
+            if target.pct is not None
+            else _("%(target)s peserta")
+        )
+    values["target_text"] = target_text % values
     sentences: list[str] = []
 
     if m.status == "no_target":
@@ -276,18 +282,22 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
         return " ".join(sentences)
 
     if m.status == "missed":
-        gap_pp = (
-            " " + _("(%(pp)s poin persen)") % {"pp": format_number(m.gap_pp, 1)}
-            if m.gap_pp is not None
-            else ""
-        )
-        sentences.append(
-            _(
-                "Per %(december)s target %(target_text)s tidak tercapai: masih kurang %(gap)s "
-                "peserta%(gap_pp)s."
+        if m.gap_pp is not None:
+            sentences.append(
+                _(
+                    "Per %(december)s target %(target_text)s tidak tercapai: masih kurang "
+                    "%(gap)s peserta (%(pp)s poin persen)."
+                )
+                % {**values, "pp": format_number(m.gap_pp, 1)}
             )
-            % {**values, "gap_pp": gap_pp}
-        )
+        else:
+            sentences.append(
+                _(
+                    "Per %(december)s target %(target_text)s tidak tercapai: masih kurang "
+                    "%(gap)s peserta."
+                )
+                % values
+            )
         sentences.append(run_rate_sentence(m, run_rate_months))
         if m.projected_month_reached is not None:
             sentences.append(
@@ -298,10 +308,14 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
         return " ".join(sentences)
 
     sentences.append(
-        _(
+        ngettext(
             "Untuk mencapai target %(target_text)s pada %(december)s masih kurang %(gap)s peserta, "
             "sehingga diperlukan tambahan bersih rata-rata %(pace)s peserta per bulan selama "
-            "%(months)s bulan tersisa."
+            "%(months)s bulan tersisa.",
+            "Untuk mencapai target %(target_text)s pada %(december)s masih kurang %(gap)s peserta, "
+            "sehingga diperlukan tambahan bersih rata-rata %(pace)s peserta per bulan selama "
+            "%(months)s bulan tersisa.",
+            m.months_remaining,
         )
         % values
     )

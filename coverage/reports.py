@@ -33,9 +33,10 @@ from zoneinfo import ZoneInfo
 import matplotlib
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
@@ -214,7 +215,7 @@ def report_context(
     span = run_rate_span(data.series, data.period)
     printed_label = _("%(date)s pukul %(time)s WITA") % {
         "date": long_date(printed.date()),
-        "time": printed.strftime("%H.%M"),
+        "time": dateformat.format(printed, time_of_day_format()),
     }
     context_rows = [row for row in data.context.by_region if row.code in data.context_region_codes]
     return {
@@ -255,9 +256,8 @@ def report_context(
                 ]
             )
         ),
-        "css_page_counter": mark_safe(  # both parts escaped by css_string
-            f"{css_string(_('Halaman') + ' ')} counter(page) {css_string(' ' + _('dari') + ' ')} "
-            "counter(pages)"
+        "css_page_counter": css_counter_content(
+            _("Halaman %(page)s dari %(pages)s"), counters=("page", "pages")
         ),
         "months_remaining": m.months_remaining,
         "december_label": month_year(Period(data.period.year, 12)),
@@ -269,6 +269,30 @@ def css_string(text: str) -> SafeString:
     """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
     return mark_safe(f'"{escaped}"'.replace("\n", " "))  # escaped above
+
+
+def css_counter_content(pattern: str, *, counters: Sequence[str]) -> SafeString:
+    """A CSS ``content`` value from a translated ``pattern`` with ``%(name)s`` counters.
+
+    "Halaman %(page)s dari %(pages)s" becomes ``"Halaman " counter(page) " dari "
+    counter(pages)``: the words stay in the order the translation puts them, each
+    counter becomes ``counter(name)`` and the text between them a quoted CSS string.
+    """
+    mark = "\x00"
+    pieces = (pattern % {name: f"{mark}{name}{mark}" for name in counters}).split(mark)
+    parts = [
+        f"counter({piece})" if index % 2 else css_string(piece)
+        for index, piece in enumerate(pieces)
+        if index % 2 or piece
+    ]
+    return mark_safe(" ".join(parts))  # text parts escaped by css_string, names are ours
+
+
+def time_of_day_format() -> str:
+    """How the active language writes a clock time: 06.16 in Indonesian, 06:16 in English."""
+    # Translators: a Django date-format string for a time of day (H = hour 00-23,
+    # i = minutes). Indonesian writes 06.16; English needs "H:i" (06:16).
+    return pgettext("time format", "H.i")
 
 
 def _scope_title(data: DashboardData) -> str:
@@ -360,11 +384,18 @@ def _headline_items(data: DashboardData, span: int | None) -> list[dict[str, str
                 if m.required_monthly_pace is not None
                 else "–"
             ),
-            "note": _("per bulan, %(months)s bulan tersisa")
+            "note": ngettext(
+                "per bulan, %(months)s bulan tersisa",
+                "per bulan, %(months)s bulan tersisa",
+                m.months_remaining,
+            )
             % {"months": format_number(m.months_remaining)},
         },
         {
-            "label": _("Laju %(months)s bulan terakhir") % {"months": format_number(span or 3)},
+            "label": ngettext(
+                "Laju %(months)s bulan terakhir", "Laju %(months)s bulan terakhir", span or 3
+            )
+            % {"months": format_number(span or 3)},
             "value": format_rate(m.run_rate) if m.run_rate is not None else "–",
             "note": _("perubahan bersih per bulan")
             if m.run_rate is not None

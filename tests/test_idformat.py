@@ -61,3 +61,17 @@ def test_months_as_words() -> None:
         assert idperiod(Period(2025, 8), "M Y") == "Agu 2025"
     with translation.override("en"):
         assert idperiod(Period(2025, 4)) == "April 2025"
+
+
+def test_moments_in_local_time_and_the_readers_clock() -> None:
+    import datetime
+
+    from coverage.templatetags.idformat import iddatetime
+
+    moment = datetime.datetime(2026, 11, 24, 22, 16, tzinfo=datetime.UTC)  # 06.16 WITA
+    with translation.override("id"):
+        assert iddatetime(moment) == "25 November 2026, 06.16"
+        assert iddatetime(moment, "short") == "25 Nov 2026 06.16"
+    with translation.override("en"):
+        assert iddatetime(moment) == "25 November 2026, 06:16"
+    assert iddatetime(None) == "–"

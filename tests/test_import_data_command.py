@@ -1,12 +1,9 @@
 """Specs for ``manage.py import_data``: all or nothing, every error listed, exit status 1."""
 
 import io
-import shutil
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +15,6 @@ from coverage.management.commands.import_data import Command
 from coverage.models import ParticipantCount, Target, WorkforceFigure
 
 PARTICIPANTS_HEADER = "period,region_code,sector_code,segment,active,nonactive"
-REPO = Path(__file__).resolve().parent.parent
 
 DbState = tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]
 
@@ -441,18 +437,7 @@ def test_command_line_exits_1_with_errors_on_stderr_and_no_traceback(
 # Language
 
 
-@pytest.fixture
-def english_catalogue(tmp_path: Path, settings: Any) -> None:
-    """The English catalogue compiled from the repository's .po, as deployments do."""
-    if shutil.which("msgfmt") is None:
-        pytest.skip("msgfmt (gettext) is not installed")
-    messages = tmp_path / "locale" / "en" / "LC_MESSAGES"
-    messages.mkdir(parents=True)
-    source = REPO / "coverage" / "locale" / "en" / "LC_MESSAGES" / "django.po"
-    subprocess.run(
-        ["msgfmt", "-o", str(messages / "django.mo"), str(source)], check=True, capture_output=True
-    )
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
+# ``english_catalogue`` (tests/conftest.py): the English catalogue compiled from the .po.
 
 
 def test_lang_en_reports_errors_in_english(
@@ -473,5 +458,5 @@ def test_lang_en_reports_success_in_english(
     path = write(tmp_path, f"{PARTICIPANTS_HEADER}\n2025-03,5371,A,PU,1,0\n")
 
     assert run("participants", path, "--lang", "en") == (
-        "Imported participants from data.csv: 1 rows, 1 new, 0 updated, 0 unchanged.\n"
+        "Imported participants from data.csv: 1 row, 1 new, 0 updated, 0 unchanged.\n"
     )

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from coverage import importers
@@ -115,6 +116,18 @@ def test_blank_rows_are_skipped_with_a_warning(reference: None) -> None:
 
     assert len(result.records) == 1
     assert result.warnings == ["2 baris kosong dilewati: 3, 4."]
+
+
+def test_blank_row_warning_has_english_singular_and_plural(
+    reference: None, english_catalogue: None
+) -> None:
+    one = csv_bytes(PARTICIPANTS_HEADER, "2025-04,5371,G,PU,7,1", ",,,,,")
+    two = csv_bytes(PARTICIPANTS_HEADER, "2025-04,5371,G,PU,7,1", ",,,,,", "")
+
+    with translation.override("en"):
+        assert parse("participants", one).warnings == ["1 empty row skipped: 3."]
+        assert parse("participants", two).warnings == ["2 empty rows skipped: 3, 4."]
+    assert parse("participants", one).warnings == ["1 baris kosong dilewati: 3."]
 
 
 def test_quoted_cell_spanning_lines_counts_as_one_row(reference: None) -> None:

@@ -203,6 +203,16 @@ def test_missed_in_december_gives_gap_and_later_month() -> None:
     )
 
 
+def test_english_remaining_months_are_singular_or_plural(english_catalogue: None) -> None:
+    november = Period(2025, 11)
+    one_left = summary({Period(2025, 8): 1_500, november: 1_860}, period=november)
+    eight_left = summary(jan_apr(1_500, 1_860))
+    with translation.override("en"):
+        assert "per month over the 1 remaining month." in narrative_paragraphs(one_left)[1]
+        assert "per month over the 8 remaining months." in narrative_paragraphs(eight_left)[1]
+    assert "per bulan selama 1 bulan tersisa." in narrative_paragraphs(one_left)[1]
+
+
 def test_no_target_names_what_cannot_be_computed() -> None:
     paragraph = narrative_paragraphs(summary(jan_apr(1_500, 1_860), count=None))[1]
     assert paragraph == (

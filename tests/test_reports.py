@@ -16,7 +16,13 @@ from pypdf import PdfReader
 from coverage import services
 from coverage.calculations import Period
 from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
-from coverage.reports import build_report, css_string, report_html, report_pdf_bytes
+from coverage.reports import (
+    build_report,
+    css_counter_content,
+    css_string,
+    report_html,
+    report_pdf_bytes,
+)
 from coverage.summaries import SummaryError, load_coverage_summary
 
 APRIL = Period(2025, 4)
@@ -85,6 +91,25 @@ def test_printing_date_is_makassar_time_in_words(small_data: None) -> None:
     printed = datetime.datetime(2026, 11, 25, 16, 30, tzinfo=datetime.UTC)
     html = report_html(period=APRIL, scope_code="53", printed_at=printed)
     assert "26 November 2026 pukul 00.30 WITA" in html
+
+
+def test_english_printing_time_uses_a_colon_and_english_page_counter(
+    small_data: None, english_catalogue: None
+) -> None:
+    printed = datetime.datetime(2026, 11, 25, 22, 16, tzinfo=datetime.UTC)
+    html = report_html(period=APRIL, scope_code="53", printed_at=printed, lang="en")
+    assert "26 November 2026 at 06:16 WITA" in html
+    assert 'content: "Page " counter(page) " of " counter(pages);' in html
+
+
+def test_indonesian_page_counter_is_unchanged(small_data: None) -> None:
+    html = report_html(period=APRIL, scope_code="53")
+    assert 'content: "Halaman " counter(page) " dari " counter(pages);' in html
+
+
+def test_page_counter_follows_the_translations_word_order_and_escapes_text() -> None:
+    content = css_counter_content('%(pages)s "pp" </style> %(page)s', counters=("page", "pages"))
+    assert content == 'counter(pages) " \\"pp\\" \\3C /style> " counter(page)'
 
 
 def test_english_report_uses_english_number_marks(small_data: None) -> None:

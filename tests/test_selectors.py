@@ -73,3 +73,18 @@ def test_heatmap_is_left_out_above_its_region_limit(
     branch = summaries.load_dashboard(period=Period(2025, 4), scope_code="MAUMERE", basis="UCJ")
     assert len(branch.scope.region_codes) <= 5
     assert not branch.region_sector.empty
+
+
+def test_overview_explains_a_missing_heatmap(
+    demo: None, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coverage.views import dashboard
+
+    monkeypatch.setattr(summaries, "HEATMAP_MAX_REGIONS", 5)
+    monkeypatch.setattr(dashboard, "HEATMAP_MAX_REGIONS", 5)
+    page = client.get("/").content.decode()
+    assert 'data-figure="chart-heatmap"' not in page
+    assert "hanya ditampilkan untuk paling banyak 5 kabupaten/kota" in page
+    branch = client.get("/cabang/MAUMERE/").content.decode()
+    assert 'data-figure="chart-heatmap"' in branch
+    assert "paling banyak" not in branch

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django import template
-from django.utils import formats
-from django.utils.translation import get_language
+from django.utils import formats, timezone
+from django.utils.translation import get_language, pgettext
 
 from coverage.calculations import Period
 
@@ -97,3 +97,20 @@ def idperiod(value: Period | None, style: str = "F Y") -> str:
     if value is None:
         return EMPTY
     return formats.date_format(datetime.date(value.year, value.month, 1), style)
+
+
+@register.filter
+def iddatetime(value: datetime.datetime | None, style: str = "long") -> str:
+    """A moment in the reader's language and in local time: 25 November 2026, 06.16
+    (Indonesian writes the time with a dot, English with a colon: 06:16)."""
+    if value is None:
+        return EMPTY
+    if style == "short":
+        # Translators: Django date format for a short date and time, e.g. 25 Nov 2026 06.16;
+        # English: "j M Y H:i".
+        pattern = pgettext("datetime format", "j M Y H.i")
+    else:
+        # Translators: Django date format for a date and time, e.g. 25 November 2026, 06.16;
+        # English: "j F Y, H:i".
+        pattern = pgettext("datetime format", "j F Y, H.i")
+    return formats.date_format(timezone.localtime(value), pattern)

@@ -40,6 +40,7 @@ from ..calculations import (
 )
 from ..models import Basis
 from ..summaries import (
+    HEATMAP_MAX_REGIONS,
     DashboardData,
     SummaryError,
     load_coverage_summary,
@@ -237,6 +238,7 @@ def _page_context(*, period: Period, scope_code: str, basis: str) -> dict[str, A
         "nav": _navigation(data.reference),
         "head": _headline(data, sources),
         "charts": _charts(data, sources),
+        "heatmap_note": _heatmap_note(data),
         "gap_rows": _gap_rows(data),
         "region_rows": data.summary.by_region,
         "branch_rows": data.summary.by_branch,
@@ -506,6 +508,16 @@ def _sectors(data: DashboardData, separators: str) -> dict[str, Any]:
         coverage_title=_("Cakupan angkatan kerja BPS"),
         separators=separators,
     )
+
+
+def _heatmap_note(data: DashboardData) -> str:
+    """Why the regency × sector heatmap is missing on a scope with too many regencies."""
+    if len(data.context_region_codes) <= HEATMAP_MAX_REGIONS:
+        return ""
+    return _(
+        "Peta panas kabupaten/kota × sektor hanya ditampilkan untuk paling banyak "
+        "%(limit)s kabupaten/kota; buka halaman cabang untuk melihatnya."
+    ) % {"limit": HEATMAP_MAX_REGIONS}
 
 
 def _heatmap(data: DashboardData, separators: str) -> dict[str, Any] | None:

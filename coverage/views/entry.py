@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .. import selectors
@@ -385,9 +386,12 @@ class GridPage:
             return self.render(status=409, version=version)
         messages.success(
             self.request,
-            _(
+            ngettext(
                 "Tersimpan: %(created)s sel baru dan %(updated)s sel diubah untuk %(region)s, "
-                "%(period)s."
+                "%(period)s.",
+                "Tersimpan: %(created)s sel baru dan %(updated)s sel diubah untuk %(region)s, "
+                "%(period)s.",
+                result.created,
             )
             % {
                 "created": result.created,

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import charts, selectors
@@ -40,9 +41,15 @@ def _scope_text(initiative: Initiative) -> str:
     sectors = [sector.code for sector in initiative.sectors.all()]
     segments = [segment.code for segment in initiative.segments.all()]
     if sectors:
-        extra.append(_("sektor %(codes)s") % {"codes": ", ".join(sectors)})
+        extra.append(
+            ngettext("sektor %(codes)s", "sektor %(codes)s", len(sectors))
+            % {"codes": ", ".join(sectors)}
+        )
     if segments:
-        extra.append(_("segmen %(codes)s") % {"codes": ", ".join(segments)})
+        extra.append(
+            ngettext("segmen %(codes)s", "segmen %(codes)s", len(segments))
+            % {"codes": ", ".join(segments)}
+        )
     return places + (f" · {' · '.join(extra)}" if extra else "")
 
 

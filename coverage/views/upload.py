@@ -29,7 +29,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -268,9 +268,12 @@ def upload_apply(request: HttpRequest) -> HttpResponse:
     staged_discard(user_id=request.user.pk, sha256=staged.sha256)
     messages.success(
         request,
-        _(
+        ngettext(
             "Berkas %(name)s diterapkan: %(created)s baris baru, %(updated)s diubah, "
-            "%(unchanged)s tidak berubah."
+            "%(unchanged)s tidak berubah.",
+            "Berkas %(name)s diterapkan: %(created)s baris baru, %(updated)s diubah, "
+            "%(unchanged)s tidak berubah.",
+            result.created,
         )
         % {
             "name": staged.name,
@@ -341,7 +344,10 @@ def _explanations(kind: str) -> list[tuple[str, str, str]]:
             (
                 "scope",
                 yes,
-                _("53 untuk provinsi, kode kantor cabang (mis. KUPANG) atau kode BPS kabupaten."),
+                _(
+                    "53 untuk provinsi, kode kantor cabang (mis. KUPANG) atau kode BPS "
+                    "kabupaten/kota (mis. 5371)."
+                ),
             ),
             ("basis", *common["basis"]),
             ("target_count", no, _("Target jumlah peserta; isi ini, target_pct, atau keduanya.")),

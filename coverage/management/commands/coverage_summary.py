@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from coverage.calculations import summary_as_dict
 from coverage.summaries import SummaryError, load_coverage_summary, parse_basis, parse_period
@@ -59,7 +60,7 @@ def render_table(data: dict[str, Any]) -> str:
     """Headline figures as label–value lines, then each breakdown as a small table."""
     labels = [
         ("period", _("Periode")),
-        ("scope", _("Cakupan")),
+        ("scope", pgettext("scope", "Cakupan")),
         ("scope_name", _("Nama")),
         ("basis", _("Basis")),
         ("active", _("Peserta aktif")),

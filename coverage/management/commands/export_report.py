@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coverage.reports import build_report
 from coverage.summaries import SummaryError, parse_basis, parse_period
@@ -47,7 +48,11 @@ class Command(BaseCommand):
                     % {"path": output, "reason": error.strerror or error}
                 ) from None
             self.stdout.write(
-                _("PDF ditulis ke %(path)s (%(pages)s halaman).")
+                ngettext(
+                    "PDF ditulis ke %(path)s (%(pages)s halaman).",
+                    "PDF ditulis ke %(path)s (%(pages)s halaman).",
+                    report.pages,
+                )
                 % {"path": output.resolve(), "pages": report.pages}
             )
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coverage.importers import KINDS, RowError, apply_import, parse_file, size_error
 from coverage.models import ChangeSource
@@ -59,16 +60,23 @@ class Command(BaseCommand):
         counts = _counts(written)
         if dry_run:
             self.stdout.write(
-                _(
+                ngettext(
                     "Uji coba, tidak ada yang disimpan: %(rows)s baris %(kind)s dari %(file)s "
-                    "akan menghasilkan %(counts)s"
+                    "akan menghasilkan %(counts)s",
+                    "Uji coba, tidak ada yang disimpan: %(rows)s baris %(kind)s dari %(file)s "
+                    "akan menghasilkan %(counts)s",
+                    len(result.records),
                 )
                 % {"rows": len(result.records), "kind": kind, "file": path.name, "counts": counts}
             )
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    _("Impor %(kind)s dari %(file)s berhasil: %(rows)s baris, %(counts)s")
+                    ngettext(
+                        "Impor %(kind)s dari %(file)s berhasil: %(rows)s baris, %(counts)s",
+                        "Impor %(kind)s dari %(file)s berhasil: %(rows)s baris, %(counts)s",
+                        len(result.records),
+                    )
                     % {
                         "rows": len(result.records),
                         "kind": kind,
