@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Collection
+from collections.abc import Sequence
 from contextlib import redirect_stdout
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,48 +62,26 @@ def sql_summary(queries: list[dict[str, str]]) -> Result:
     return {"queries": len(queries), "sql_ms": round(total * 1000.0, 2)}
 
 
-def monthly_query_sql(period: Any, region_codes: Collection[str] | None) -> str:
-    """The exact SQL ``selectors.monthly_region_totals`` sends for this scope."""
-    from coverage import selectors
-
-    with CaptureQueriesContext(connection) as ctx:
-        selectors.monthly_region_totals(until=period, region_codes=region_codes)
-    monthly = [q["sql"] for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
-    if not monthly:
-        raise RuntimeError("monthly_region_totals ran no GROUP BY query")
-    return monthly[-1]
+def aggregate_queries(page_queries: list[dict[str, str]]) -> list[str]:
+    """The SQL aggregates (GROUP BY queries) a request ran: the bare SQL that feeds it."""
+    return [q["sql"] for q in page_queries if "GROUP BY" in q["sql"]]
 
 
-def floor_sql(
-    page_queries: list[dict[str, str]], period: Any, region_codes: Collection[str] | None
-) -> tuple[str, str]:
-    """The monthly GROUP BY year, month, region_id query that feeds a page.
-
-    Prefers the one the page actually ran (province-wide or scoped); returns the SQL
-    and a note saying which it is.
-    """
-    candidates = [("all regions", monthly_query_sql(period, None))]
-    if region_codes is not None:
-        candidates.append(("scope's regions only", monthly_query_sql(period, region_codes)))
-    ran = {q["sql"] for q in page_queries}
-    for label, sql in candidates:
-        if sql in ran:
-            return sql, f"as the request runs it ({label})"
-    label, sql = candidates[-1]
-    return sql, f"{label}; not found among the request's queries"
-
-
-def time_sql(sql: str, *, warmup: int, repeats: int, budget_s: float) -> Result:
-    """p50/p95 of executing ``sql`` and fetching every row through ``connection.cursor()``."""
+def time_sql(sql: str | Sequence[str], *, warmup: int, repeats: int, budget_s: float) -> Result:
+    """p50/p95 of executing ``sql`` (one query, or several back to back) and fetching
+    every row through ``connection.cursor()``."""
+    statements = [sql] if isinstance(sql, str) else list(sql)
     with connection.cursor() as cursor:
 
-        def run() -> None:
-            cursor.execute(sql)
-            cursor.fetchall()
+        def run() -> int:
+            rows = 0
+            for statement in statements:
+                cursor.execute(statement)
+                rows += len(cursor.fetchall())
+            return rows
 
         result, _samples = measure(run, warmup=warmup, repeats=repeats, budget_s=budget_s)
-        cursor.execute(sql)
-        result["rows"] = len(cursor.fetchall())
+        result["rows"] = run()
     return result
 
 

@@ -168,12 +168,12 @@ def _pages(result: Result, demo: Result | None) -> list[str]:
         if row.get("status") != "ok":
             lines += [f"- {row['measure']} `{row['url']}`: {row.get('reason', '')}"]
         else:
-            lines += [f"- {row['measure']}: floor = monthly query {row['floor_note']}."]
+            lines += [f"- {row['measure']}: floor = {row['floor_note']}."]
     lines.append("")
     overview = next((r for r in result.get("rows", []) if r.get("floor_sql")), None)
     if overview:
         lines += _profile_table(overview.get("profile"))
-        lines += ["Floor query (overview):", "", *code(overview["floor_sql"], "sql")]
+        lines += ["Floor queries (overview):", "", *code(overview["floor_sql"], "sql")]
     if demo and demo.get("status") == "ok":
         timings = ", ".join(f"{k} {v / 1000:.1f} s" for k, v in demo["timings_ms"].items())
         lines += [
@@ -255,8 +255,8 @@ def _national(result: Result) -> list[str]:
         ]
     lines += _profile_table(result.get("profile"))
     lines += [
-        "Floor query (captured from `selectors.monthly_region_totals`, all regions, up to "
-        "2025-04), the overview's main selector:",
+        "The overview's slowest SQL aggregate (captured from one uncached request; the "
+        "floor above is all of its GROUP BY queries back to back):",
         "",
         *code(result["main_sql"], "sql"),
         "`EXPLAIN (ANALYZE, BUFFERS)`:",

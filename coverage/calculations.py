@@ -289,11 +289,12 @@ def figures_by_sector(workforce: pd.DataFrame, *, basis: str) -> dict[str | None
     """
     rows = workforce[workforce["basis"] == basis]
     figures: dict[str | None, AreaFigures] = {}
-    columns = (rows[name].tolist() for name in ("region_code", "sector_code", "year", "workers"))
-    for region, sector, year, workers in zip(*columns, strict=True):
-        area = PROVINCE_CODE if _missing(region) else str(region)
-        key = None if _missing(sector) else str(sector)
-        figures.setdefault(key, {}).setdefault(area, {})[int(year)] = int(workers)
+    regions = [PROVINCE_CODE if _missing(code) else str(code) for code in rows["region_code"]]
+    sectors = [None if _missing(code) else str(code) for code in rows["sector_code"]]
+    years = rows["year"].astype("int64").tolist()  # plain ints, not numpy scalars
+    workers = rows["workers"].astype("int64").tolist()
+    for area, key, year, count in zip(regions, sectors, years, workers, strict=True):
+        figures.setdefault(key, {}).setdefault(area, {})[year] = count
     return figures
 
 
@@ -595,13 +596,15 @@ def coverage_summary(
     sector_active: pd.DataFrame,
     segment_active: pd.DataFrame,
     series: pd.DataFrame | None = None,
+    with_areas: bool = True,
 ) -> CoverageSummary:
     """Headline metrics of ``scope`` plus its breakdown by branch, region, sector, segment.
 
     ``sector_active`` and ``segment_active`` hold the scope's active participants in
     ``period`` per ``sector_code`` / ``segment_code``. ``series`` is the scope's own
     ``active_series`` when the caller has it already summed (by the database); then
-    ``monthly`` needs only the rows of ``period``.
+    ``monthly`` needs only the rows of ``period``. ``with_areas=False`` leaves the
+    branch and region breakdowns empty, for a summary read only for its headline.
     """
     by_sector_figures = figures_by_sector(workforce, basis=basis)
     totals = by_sector_figures.get(None, {})
@@ -660,7 +663,7 @@ def coverage_summary(
     )
 
     by_branch: list[BreakdownRow] = []
-    if scope.kind in ("province", "branch"):
+    if with_areas and scope.kind in ("province", "branch"):
         for row in reference.branches.itertuples(index=False):
             code = str(row.branch_code)
             if scope.kind == "branch" and code != scope.code:
@@ -679,7 +682,7 @@ def coverage_summary(
             )
 
     by_region: list[BreakdownRow] = []
-    for row in reference.regions.itertuples(index=False):
+    for row in reference.regions.itertuples(index=False) if with_areas else ():
         code = str(row.region_code)
         if code not in scope.region_codes:
             continue

@@ -101,7 +101,8 @@ class DashboardData:
     """Everything a dashboard page draws, loaded with one query per selector.
 
     ``summary`` is on the basis the reader chose, ``other`` on the other basis (so
-    that UCJ coverage always has BPS labour-force coverage beside it). ``context``
+    that UCJ coverage always has BPS labour-force coverage beside it; its branch and
+    region breakdowns are left empty). ``context``
     is the province summary on the chosen basis without its sector and segment
     breakdowns: it gives every regency's row for the map and, on a region page,
     the sibling regencies of its branch.
@@ -204,8 +205,9 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         series=series,
         **frames,
     )
-    # BPS sector coverage is drawn from ``other`` when UCJ is chosen; a UCJ
-    # ``other`` only feeds the headline, so it skips the sector and segment rows.
+    # BPS sector coverage is drawn from ``other`` when UCJ is chosen; otherwise
+    # ``other`` only feeds the headline, so it skips the sector and segment rows, and
+    # it never needs the branch and region rows.
     other_sectors = sector_active if other_basis == Basis.BPS_AK else sector_active.iloc[0:0]
     other = coverage_summary(
         period=period,
@@ -214,6 +216,7 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         sector_active=other_sectors,
         segment_active=segment_active.iloc[0:0],
         series=series,
+        with_areas=False,
         **frames,
     )
     context = (
