@@ -63,6 +63,26 @@ def _layout(*, title: str, separators: str, height: int, **extra: Any) -> dict[s
     return layout
 
 
+def _month_axis_layout(
+    *, title: str, separators: str, axis_label: str, height: int, nticks: int, top: int
+) -> dict[str, Any]:
+    """Participants over a category axis of months, legend on top (progress, scenarios)."""
+    return _layout(
+        title=title,
+        separators=separators,
+        height=height,
+        xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": nticks},
+        yaxis={
+            "title": {"text": axis_label},
+            "gridcolor": GRID,
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        margin={"l": 70, "r": 20, "t": top, "b": 70},
+    )
+
+
 def _trace(kind: str, **props: Any) -> dict[str, Any]:
     """One plotly.js trace as a plain dict (``go.Figure`` validation would cost ~20 ms a chart)."""
     return {"type": kind, **props}
@@ -127,19 +147,8 @@ def progress_figure(
                 hovertemplate="%{x}<br>%{y:,.0f}<extra>" + projection_label + "</extra>",
             )
         )
-    layout = _layout(
-        title=title,
-        separators=separators,
-        height=380,
-        xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": 12},
-        yaxis={
-            "title": {"text": axis_label},
-            "gridcolor": GRID,
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-        },
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-        margin={"l": 70, "r": 20, "t": 80, "b": 70},
+    layout = _month_axis_layout(
+        title=title, separators=separators, axis_label=axis_label, height=380, nticks=12, top=80
     )
     return _figure(traces, layout)
 
@@ -572,18 +581,7 @@ def scenario_figure(
                 hovertemplate="%{y:,.0f}<extra>" + target_label + "</extra>",
             )
         )
-    layout = _layout(
-        title=title,
-        separators=separators,
-        height=420,
-        xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": 18},
-        yaxis={
-            "title": {"text": axis_label},
-            "gridcolor": GRID,
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-        },
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-        margin={"l": 70, "r": 20, "t": 90, "b": 70},
+    layout = _month_axis_layout(
+        title=title, separators=separators, axis_label=axis_label, height=420, nticks=18, top=90
     )
     return _figure(traces, layout)
