@@ -665,3 +665,38 @@ def test_apply_import_keeps_equal_target_percentage_unchanged(reference: None) -
 
     assert apply_import("targets", [again], dry_run=False) == WriteResult(0, 0, 1)
     assert Target.objects.get().branch_id == "KUPANG"
+
+
+def test_fast_path_and_cell_validators_agree(
+    reference: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-pass shortcut for common rows must give the same records and the same
+    errors as the cell-by-cell validators (forced here by switching it off)."""
+    header = "period,region_code,sector_code,segment,active,nonactive"
+    clean = csv_bytes(
+        header,
+        "2025-03,5371,A,PU,100,5",
+        "2025-03, 5371 ,b,pu, 007 ,",  # spaces, lower case, leading zeros, empty nonactive
+        "2025-03,5310,C,BPU,0,0",
+        "2025-03,5371,F,PMI,000000000012,0",  # long but small
+    )
+    dirty = csv_bytes(
+        header,
+        "2025-03,5371,A,PU,100,5",
+        "2025-03,5310,C,XYZ,1,0",  # unknown segment
+        "2025-03,9999,A,PU,1,0",  # unknown region
+        "2025-03,5371,A,JAKON,1.5,0",  # fraction
+        "2025-03,5371,A,PMI,10000001,0",  # above the limit
+        "2025-03,5371,G,PU,=1+1,0",  # formula
+        "2025-03,5371,H,PU,\u0661\u0662,0",  # non-ASCII digits: both read 12
+        "2025-03,5371,a,pu,3,0",  # duplicate of row 2
+        "2099-01,5371,A,PU,3,0",  # future period
+    )
+    fast_clean, fast_dirty = parse("participants", clean), parse("participants", dirty)
+    monkeypatch.setattr(importers._RowParser, "_participant_fast", lambda self: None)
+    slow_clean, slow_dirty = parse("participants", clean), parse("participants", dirty)
+    assert fast_clean.records == slow_clean.records
+    assert [r.active for r in fast_clean.records] == [100, 7, 0, 12]
+    assert not messages(fast_clean)
+    assert messages(fast_dirty) == messages(slow_dirty)
+    assert len(messages(fast_dirty)) == 7
