@@ -454,6 +454,10 @@ def _echo(value: str) -> str:
     return f"'{value}'"
 
 
+# A participant row's cleaned cells: (year, month), region, sector, segment, active, nonactive.
+_ParticipantCells = tuple[tuple[int, int], str, str, str, int, int]
+
+
 class _RowParser:
     """Turns data rows into records, collecting every problem instead of stopping at the first."""
 
@@ -680,12 +684,12 @@ class _RowParser:
 
     # One builder per kind.
 
-    def _participant_fast(self) -> ParticipantRecord | None:
+    def _participant_fast(self) -> _ParticipantCells | None:
         """The common row in one pass: a period already seen, known codes, plain counts.
 
         None means "look closer": the caller then runs the cell validators, which
         decide and word every error, so this shortcut can never change a verdict; it
-        takes a 100,000-row import's validation from about 2.7 s to about 1 s.
+        takes a 100,000-row file's validation from about 1.9 s to about 1.1 s.
         """
         cells = self.cells
         period = self.periods.get((cells.get("period") or "").strip())
@@ -705,9 +709,16 @@ class _RowParser:
         nonactive = _plain_count(nonactive_text) if nonactive_text else 0
         if active is None or nonactive is None:
             return None
+        return period, region, sector, segment, active, nonactive
+
+    def _participant(self) -> ParticipantRecord | None:
+        values = self._participant_fast() or self._participant_checked()
+        if values is None:
+            return None
+        (year, month), region, sector, segment, active, nonactive = values
         return ParticipantRecord(
-            year=period[0],
-            month=period[1],
+            year=year,
+            month=month,
             region_code=region,
             sector_code=sector,
             segment_code=segment,
@@ -715,10 +726,8 @@ class _RowParser:
             nonactive=nonactive,
         )
 
-    def _participant(self) -> ParticipantRecord | None:
-        record = self._participant_fast()
-        if record is not None:
-            return record
+    def _participant_checked(self) -> _ParticipantCells | None:
+        """Every cell through its validator, which records what is wrong."""
         period = self.period("period")
         region = self.code("region_code", known=self.reference.regions, message=REGION_UNKNOWN)
         sector = self.code("sector_code", known=self.reference.sectors, message=SECTOR_UNKNOWN)
@@ -734,15 +743,7 @@ class _RowParser:
             return None
         if segment is None or active is None:
             return None
-        return ParticipantRecord(
-            year=period[0],
-            month=period[1],
-            region_code=region,
-            sector_code=sector,
-            segment_code=segment,
-            active=active,
-            nonactive=nonactive or 0,
-        )
+        return period, region, sector, segment, active, nonactive or 0
 
     def _workforce(self) -> WorkforceRecord | None:
         year = self.year("year")

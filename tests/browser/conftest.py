@@ -18,6 +18,7 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "Kupang-Tenggara-2025!"
 
 # Playwright's sync API runs an event loop in this thread; the live server and the
 # test's own ORM calls are ordinary synchronous code.
@@ -85,3 +86,17 @@ def open_page(browser: object, watch: PageWatch, *, width: int = 1366, height: i
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def demo_site_with_user(live_server, monkeypatch: pytest.MonkeyPatch, *create_user: str):  # type: ignore[no-untyped-def]
+    """The live server with the reference and demo data and one user made by
+    ``manage.py create_user *create_user`` with ``PASSWORD``."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("loaddata", "reference", verbosity=0)
+    call_command("load_demo", stdout=StringIO())
+    monkeypatch.setenv("JAMSOSTEK_USER_PASSWORD", PASSWORD)
+    call_command("create_user", *create_user, "--password-from-env", stdout=StringIO())
+    return live_server

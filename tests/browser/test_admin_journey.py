@@ -1,29 +1,21 @@
 """An admin of the Kupang branch logs in, fills a month in the grid and uploads a file."""
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from coverage.models import ChangeLog, ParticipantCount
 
-from .conftest import PageWatch, open_page, screenshot
+from .conftest import PASSWORD, PageWatch, demo_site_with_user, open_page, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "Kupang-Tenggara-2025!"
 
 
 @pytest.fixture
 def site(live_server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    call_command("loaddata", "reference", verbosity=0)
-    call_command("load_demo", stdout=StringIO())
-    monkeypatch.setenv("JAMSOSTEK_USER_PASSWORD", PASSWORD)
-    call_command(
-        "create_user", "admin_kupang", "--role", "admin", "--branch", "KUPANG",
-        "--password-from-env", stdout=StringIO(),
-    )  # fmt: skip
-    return live_server
+    return demo_site_with_user(
+        live_server, monkeypatch, "admin_kupang", "--role", "admin", "--branch", "KUPANG"
+    )
 
 
 def log_in(page, url: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,28 +1,20 @@
 """A province manager approves a month and takes the PDF summary to a meeting."""
 
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from coverage.models import MonthApproval
 
-from .conftest import PageWatch, open_page, screenshot
+from .conftest import PASSWORD, PageWatch, demo_site_with_user, open_page, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "Kupang-Tenggara-2025!"
 
 
 @pytest.fixture
 def site(live_server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    call_command("loaddata", "reference", verbosity=0)
-    call_command("load_demo", stdout=StringIO())
-    monkeypatch.setenv("JAMSOSTEK_USER_PASSWORD", PASSWORD)
-    call_command(
-        "create_user", "kepala", "--role", "manager", "--password-from-env", stdout=StringIO()
-    )
-    return live_server
+    return demo_site_with_user(live_server, monkeypatch, "kepala", "--role", "manager")
 
 
 def test_manager_approves_a_month_and_downloads_the_pdf(site, browser, watch: PageWatch) -> None:  # type: ignore[no-untyped-def]
