@@ -403,10 +403,18 @@ def target_specs(
     """Targets of one year and basis keyed by ``(scope_type, scope_code)``."""
     rows = targets[(targets["year"] == year) & (targets["basis"] == basis)]
     specs: dict[tuple[str, str], TargetSpec] = {}
-    for row in rows.itertuples(index=False):
-        count = None if pd.isna(row.target_count) else int(row.target_count)
-        pct = None if pd.isna(row.target_pct) else to_fraction(row.target_pct)
-        specs[(str(row.scope_type), str(row.scope_code))] = TargetSpec(count=count, pct=pct)
+    # plain lists: a handful of rows, where itertuples costs more than the loop
+    for scope_type, scope_code, count, pct in zip(
+        rows["scope_type"].tolist(),
+        rows["scope_code"].tolist(),
+        rows["target_count"].tolist(),
+        rows["target_pct"].tolist(),
+        strict=True,
+    ):
+        specs[(str(scope_type), str(scope_code))] = TargetSpec(
+            count=None if pd.isna(count) else int(count),
+            pct=None if pd.isna(pct) else to_fraction(pct),
+        )
     return specs
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import numpy as np
 import pandas as pd
 from django.db import connection
 from django.db.models import QuerySet, Sum
@@ -43,23 +44,44 @@ def _fetch(rows: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _frame(rows: list[tuple], columns: list[str], *, ints: Collection[str] = ()) -> pd.DataFrame:
+    """``rows`` as a frame, the columns named in ``ints`` as int64.
+
+    Built column by column: a frame made from tuples and then ``astype``-d costs
+    about four times as much, and a page reads eight of them. PostgreSQL's SUM of
+    a bigint comes back as ``Decimal``; ``np.array(..., dtype=int64)`` takes those
+    as they are (they are whole numbers).
+    """
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    return pd.DataFrame(
+        {
+            name: (
+                np.array(column, dtype=np.int64)
+                if name in ints
+                else list(column) or np.empty(0, dtype=object)
+            )
+            for name, column in zip(columns, values, strict=True)
+        }
+    )
+
+
 def reference_frames() -> ReferenceFrames:
     """Regions, branches, sectors and segments (a few dozen rows) as frames."""
-    regions = pd.DataFrame(
+    regions = _frame(
         list(Region.objects.order_by("bps_code").values_list("bps_code", "name", "branch_id")),
-        columns=["region_code", "name", "branch_code"],
+        ["region_code", "name", "branch_code"],
     )
-    branches = pd.DataFrame(
+    branches = _frame(
         list(Branch.objects.order_by("code").values_list("code", "name")),
-        columns=["branch_code", "name"],
+        ["branch_code", "name"],
     )
-    sectors = pd.DataFrame(
+    sectors = _frame(
         [(s.code, s.display_name) for s in Sector.objects.order_by("code")],
-        columns=["sector_code", "name"],
+        ["sector_code", "name"],
     )
-    segments = pd.DataFrame(
+    segments = _frame(
         [(s.code, s.display_name, s.is_formal) for s in Segment.objects.order_by("code")],
-        columns=["segment_code", "name", "is_formal"],
+        ["segment_code", "name", "is_formal"],
     )
     return ReferenceFrames(regions=regions, branches=branches, sectors=sectors, segments=segments)
 
@@ -100,10 +122,7 @@ def monthly_region_totals(
         .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
         .values_list("year", "month", "region_id", "active_sum", "nonactive_sum")
     )
-    frame = pd.DataFrame(_fetch(rows), columns=MONTHLY_COLUMNS)
-    return frame.astype(
-        {"year": "int64", "month": "int64", "active": "int64", "nonactive": "int64"}
-    )
+    return _frame(_fetch(rows), MONTHLY_COLUMNS, ints=("year", "month", "active", "nonactive"))
 
 
 def monthly_scope_totals(
@@ -122,9 +141,10 @@ def monthly_scope_totals(
         .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
         .values_list("year", "month", "active_sum", "nonactive_sum")
     )
-    frame = pd.DataFrame(_fetch(rows), columns=["year", "month", "active", "nonactive"])
-    return frame.astype(
-        {"year": "int64", "month": "int64", "active": "int64", "nonactive": "int64"}
+    return _frame(
+        _fetch(rows),
+        ["year", "month", "active", "nonactive"],
+        ints=("year", "month", "active", "nonactive"),
     )
 
 
@@ -139,8 +159,7 @@ def _active_by(
         .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
         .values_list(field, "active_sum", "nonactive_sum")
     )
-    frame = pd.DataFrame(_fetch(rows), columns=[column, "active", "nonactive"])
-    return frame.astype({"active": "int64", "nonactive": "int64"})
+    return _frame(_fetch(rows), [column, "active", "nonactive"], ints=("active", "nonactive"))
 
 
 def active_by_sector(*, period: Period, region_codes: Collection[str] | None) -> pd.DataFrame:
@@ -158,8 +177,9 @@ def active_by_segment(*, period: Period, region_codes: Collection[str] | None) -
         .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
         .values_list("segment_id", "active_sum", "nonactive_sum")
     )
-    frame = pd.DataFrame(_fetch(rows), columns=["segment_code", "active", "nonactive"])
-    return frame.astype({"active": "int64", "nonactive": "int64"})
+    return _frame(
+        _fetch(rows), ["segment_code", "active", "nonactive"], ints=("active", "nonactive")
+    )
 
 
 def active_by_region_sector(
@@ -174,8 +194,7 @@ def active_by_region_sector(
         .annotate(active_sum=Sum("active"))
         .values_list("region_id", "sector_id", "active_sum")
     )
-    frame = pd.DataFrame(_fetch(rows), columns=["region_code", "sector_code", "active"])
-    return frame.astype({"active": "int64"})
+    return _frame(_fetch(rows), ["region_code", "sector_code", "active"], ints=("active",))
 
 
 def monthly_segment_totals(
@@ -190,8 +209,7 @@ def monthly_segment_totals(
         .annotate(active_sum=Sum("active"))
         .values_list("year", "month", "segment_id", "active_sum")
     )
-    frame = pd.DataFrame(_fetch(rows), columns=["year", "month", "segment_code", "active"])
-    return frame.astype({"active": "int64"})
+    return _frame(_fetch(rows), ["year", "month", "segment_code", "active"], ints=("active",))
 
 
 def workforce_frame(*, until_year: int | None = None) -> pd.DataFrame:
@@ -201,10 +219,11 @@ def workforce_frame(*, until_year: int | None = None) -> pd.DataFrame:
     if until_year is not None:
         figures = figures.filter(year__lte=until_year)
     rows = figures.values_list("year", "region_id", "sector_id", "basis", "workers", "source")
-    frame = pd.DataFrame(
-        _fetch(rows), columns=["year", "region_code", "sector_code", "basis", "workers", "source"]
+    return _frame(
+        _fetch(rows),
+        ["year", "region_code", "sector_code", "basis", "workers", "source"],
+        ints=("year", "workers"),
     )
-    return frame.astype({"year": "int64", "workers": "int64"})
 
 
 def targets_frame(*, year: int | None = None) -> pd.DataFrame:

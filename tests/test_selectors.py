@@ -88,3 +88,17 @@ def test_overview_explains_a_missing_heatmap(
     branch = client.get("/cabang/MAUMERE/").content.decode()
     assert 'data-figure="chart-heatmap"' in branch
     assert "paling banyak" not in branch
+
+
+def test_frames_are_built_with_integer_columns_even_from_decimals_or_no_rows() -> None:
+    from decimal import Decimal
+
+    rows = [(Decimal("1200"), "5371", None), (Decimal("7"), "5301", "A")]
+    frame = selectors._frame(rows, ["active", "region_code", "sector_code"], ints=("active",))
+    assert frame["active"].tolist() == [1200, 7]
+    assert frame["active"].dtype == "int64"
+    assert frame["region_code"].tolist() == ["5371", "5301"]
+    assert pd.isna(frame["sector_code"].iloc[0]) and frame["sector_code"].iloc[1] == "A"
+    empty = selectors._frame([], ["active", "region_code"], ints=("active",))
+    assert empty.empty and list(empty.columns) == ["active", "region_code"]
+    assert empty["active"].dtype == "int64" and empty["region_code"].dtype == object

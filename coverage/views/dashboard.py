@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import pandas as pd
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -470,21 +469,26 @@ def _formal(data: DashboardData, separators: str) -> dict[str, Any]:
 
 def _segments(data: DashboardData, separators: str) -> dict[str, Any]:
     frame = data.segment_series
-    wide = (
-        frame.set_index(["year", "month", "segment_code"])["active"]
-        .unstack(fill_value=0)
-        .sort_index()
-        if not frame.empty
-        else pd.DataFrame()
-    )
-    order = [code for code in ("PU", "JAKON", "PMI", "BPU") if code in wide.columns]
-    order += [str(code) for code in wide.columns if code not in order]
+    # a pivot of a few dozen rows: plain dicts cost a tenth of set_index/unstack
+    by_month: dict[Period, dict[str, int]] = {}
+    for year, month, code, active in zip(
+        frame["year"].tolist(),
+        frame["month"].tolist(),
+        frame["segment_code"].tolist(),
+        frame["active"].tolist(),
+        strict=True,
+    ):
+        by_month.setdefault(Period(int(year), int(month)), {})[str(code)] = int(active)
+    months = sorted(by_month)
+    present = sorted({code for counts in by_month.values() for code in counts})
+    order = [code for code in ("PU", "JAKON", "PMI", "BPU") if code in present]
+    order += [code for code in present if code not in order]
     names = dict(
         zip(data.reference.segments["segment_code"], data.reference.segments["name"], strict=True)
     )
     return charts.segment_trend_figure(
-        months=[_month_label(Period(int(y), int(m))) for y, m in wide.index],
-        series={code: [int(value) for value in wide[code]] for code in order},
+        months=[_month_label(month) for month in months],
+        series={code: [by_month[month].get(code, 0) for month in months] for code in order},
         names={str(code): str(name) for code, name in names.items()},
         title=_("Peserta aktif per segmen dari waktu ke waktu"),
         axis_label=_("Peserta aktif"),
@@ -524,15 +528,30 @@ def _heatmap(data: DashboardData, separators: str) -> dict[str, Any] | None:
     frame = data.region_sector
     if frame.empty:
         return None
-    wide = frame.set_index(["region_code", "sector_code"])["active"].unstack(fill_value=0)
-    regions = data.reference.regions.set_index("region_code")["name"]
-    sectors = data.reference.sectors.set_index("sector_code")["name"]
-    sector_codes = [str(code) for code in wide.columns]
+    cells: dict[tuple[str, str], int] = {
+        (str(region), str(sector)): int(active)
+        for region, sector, active in zip(
+            frame["region_code"].tolist(),
+            frame["sector_code"].tolist(),
+            frame["active"].tolist(),
+            strict=True,
+        )
+    }
+    region_codes = sorted({region for region, _sector in cells})
+    sector_codes = sorted({sector for _region, sector in cells})
+    regions = dict(
+        zip(data.reference.regions["region_code"], data.reference.regions["name"], strict=True)
+    )
+    sectors = dict(
+        zip(data.reference.sectors["sector_code"], data.reference.sectors["name"], strict=True)
+    )
     return charts.region_sector_heatmap(
-        regions=[str(regions.get(code, code)) for code in wide.index],
+        regions=[str(regions.get(code, code)) for code in region_codes],
         sectors=sector_codes,
         sector_names=[str(sectors.get(code, code)) for code in sector_codes],
-        values=[[int(value) for value in row] for row in wide.to_numpy()],
+        values=[
+            [cells.get((region, sector), 0) for sector in sector_codes] for region in region_codes
+        ],
         title=_("Peserta aktif per kabupaten/kota dan sektor"),
         colorbar_label=_("Peserta"),
         separators=separators,
