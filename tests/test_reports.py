@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,6 +20,8 @@ from coverage.calculations import Period
 from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
 from coverage.reports import (
     build_report,
+    collector_paused,
+    compact_svg,
     css_counter_content,
     css_string,
     report_html,
@@ -125,6 +129,51 @@ def test_unknown_scope_raises_summary_error(small_data: None) -> None:
 
 def test_css_string_cannot_close_the_style_element() -> None:
     assert css_string('Kota "A" </style>') == '"Kota \\"A\\" \\3C /style>"'
+
+
+def test_compact_svg_keeps_what_draws_and_drops_the_rest() -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        ' width="10pt"><metadata><title>x</title></metadata>'
+        '<defs><path id="m1" d="M 0 0 L 0 3" style="stroke: #000; stroke-width: 0.8"/></defs>'
+        '<g id="axes_1"><g id="line2d_1">'
+        '<use xlink:href="#m1" x="1" fill="#f00" style="fill: #111; stroke-linecap: butt"/></g>'
+        '<g clip-path="url(#c)"><text style="font-size: 6px; font-family: \'DejaVu Sans\'">'
+        "Kupang</text></g></g></svg>"
+    )
+    root = ElementTree.fromstring(compact_svg(svg))
+    svg_ns, xlink = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xlink}"
+    assert [element.tag.removeprefix(svg_ns) for element in root.iter()] == [
+        "svg", "defs", "path", "use", "g", "text",
+    ]  # fmt: skip
+    path, use, group, text = (
+        root.find(f".//{svg_ns}{tag}") for tag in ("path", "use", "g", "text")
+    )
+    assert root.get("width") == "10pt"
+    assert path is not None and path.attrib == {
+        "id": "m1", "d": "M 0 0 L 0 3", "stroke": "#000", "stroke-width": "0.8",
+    }  # fmt: skip
+    # The style still wins over an attribute, and linecap stays a style (see STYLE_ONLY).
+    assert use is not None and use.get(f"{xlink}href") == "#m1"
+    assert use.get("fill") == "#f00" and use.get("style") == "fill: #111; stroke-linecap: butt"
+    assert group is not None and group.get("clip-path") == "url(#c)"
+    assert text is not None and text.text == "Kupang"
+    assert text.get("font-family") == "'DejaVu Sans'" and text.get("font-size") == "6px"
+
+
+def test_collector_paused_puts_the_collector_back_as_it_was() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_demo_province_report(reference: None, tmp_path: Path) -> None:
