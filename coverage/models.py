@@ -221,9 +221,9 @@ class ParticipantCount(models.Model):
         ordering = ["year", "month", "region__bps_code", "sector__code", "segment__code"]
         verbose_name = _("jumlah peserta bulanan")
         verbose_name_plural = pgettext_lazy("plural", "jumlah peserta bulanan")
-        indexes = [
-            models.Index(fields=["year", "month", "region"], name="count_period_region"),
-        ]
+        # No separate (year, month, region) index: the unique constraint's index
+        # starts with those columns and serves the same lookups, and every index
+        # costs time on each of a 100,000-row import's inserts.
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "month", "region", "sector", "segment"],
