@@ -350,7 +350,9 @@ def _target_note(data: DashboardData) -> str:
     same_basis = rows[rows["basis"] == data.basis]
     rows = same_basis if not same_basis.empty else rows
     note = str(rows["note"].iloc[0]) if not rows.empty and rows["note"].iloc[0] else ""
-    return _("ditetapkan") + (f" — {note}" if note else "")
+    if not note:
+        return _("ditetapkan")
+    return _("ditetapkan — %(note)s") % {"note": note}
 
 
 def _headline_items(data: DashboardData, span: int | None) -> list[dict[str, str]]:
