@@ -191,9 +191,9 @@ class WorkforceFigure(models.Model):
 class ParticipantCount(models.Model):
     """End-of-month stock of participants for one region × sector × segment."""
 
-    # The unique constraint and the (year, month, region) index serve every lookup;
-    # per-column foreign-key indexes (two each on PostgreSQL for text keys) would
-    # only slow down a 100,000-row import.
+    # The unique constraint's index (year, month, region, sector, segment) serves
+    # every lookup; per-column foreign-key indexes (two each on PostgreSQL for text
+    # keys) would only slow down a 100,000-row import.
     year = models.PositiveSmallIntegerField(_("tahun"))
     month = models.PositiveSmallIntegerField(_("bulan"))
     region = models.ForeignKey(

@@ -180,7 +180,11 @@ def build_report(
             scenarios=scenarios,
         )
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-        return RenderedReport(pdf=document.write_pdf(), pages=len(document.pages))
+        report = RenderedReport(pdf=document.write_pdf(), pages=len(document.pages))
+        # let go before the collector runs on leaving the block, so that one young
+        # collection frees the layout tree instead of promoting it
+        del document, html
+    return report
 
 
 @contextmanager

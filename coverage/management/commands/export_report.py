@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -46,11 +45,11 @@ class Command(BaseCommand):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            super().run_from_argv(argv)
+            super().run_from_argv(argv)  # closes the database connections at its end
         finally:
-            connections.close_all()  # now, while the database can still be told goodbye
             gc.freeze()
-            if collecting:  # for a caller that goes on in this process after all
+            if collecting:  # a caller that goes on in this process gets a normal collector
+                gc.unfreeze()
                 gc.enable()
 
     def handle(self, *args: Any, **options: Any) -> None:
