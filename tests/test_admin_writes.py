@@ -18,7 +18,7 @@ from coverage import services
 from coverage.calculations import Period
 from coverage.models import ChangeLog, ParticipantCount, Target, WorkforceFigure
 from coverage.views.entry import grid_version
-from tests.test_permissions import login, make_user, seed_counts, snapshot
+from tests.factories import login, make_user, seed_counts, snapshot
 
 ADMIN_URL = "/admin/coverage/participantcount/"
 

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from coverage.calculations import Period
 from coverage.models import ChangeLog, MonthApproval
 from coverage.views.entry import approval_badge_context
-from tests.test_permissions import login, make_user, seed_counts
+from tests.factories import login, make_user, seed_counts
 
 
 @pytest.fixture

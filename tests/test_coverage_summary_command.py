@@ -8,22 +8,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from coverage import services
-from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
-
-
-def counts(year: int, month: int, values: dict[str, int]) -> list[ParticipantRecord]:
-    return [
-        ParticipantRecord(year=year, month=month, region_code=code, sector_code="A",
-                          segment_code="PU", active=active, nonactive=1)
-        for code, active in values.items()
-    ]  # fmt: skip
+from coverage.records import TargetRecord, WorkforceRecord
+from tests.factories import pu_counts
 
 
 @pytest.fixture
 def small_data(reference: None) -> None:
     services.participant_counts_save(
-        records=counts(2025, 1, {"5306": 1_000, "5305": 500})
-        + counts(2025, 4, {"5306": 1_300, "5305": 560})
+        records=pu_counts(2025, 1, {"5306": 1_000, "5305": 500})
+        + pu_counts(2025, 4, {"5306": 1_300, "5305": 560})
     )
     services.workforce_figures_save(
         records=[

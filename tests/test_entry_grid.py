@@ -9,7 +9,7 @@ from django.test import Client
 from coverage import services
 from coverage.models import ChangeLog, ParticipantCount
 from coverage.views.grid_rules import check_grid, parse_cell
-from tests.test_permissions import login, make_user, seed_counts
+from tests.factories import login, make_user, seed_counts
 
 URL = "/isian/"
 

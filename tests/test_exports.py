@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from coverage import services
 from coverage.exports import Column, Table, table_csv_bytes, table_xlsx_bytes
-from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
+from coverage.records import TargetRecord, WorkforceRecord
+from tests.factories import pu_counts
 
 TABLE = Table(
     title="Per kabupaten/kota",
@@ -55,19 +56,11 @@ def test_xlsx_cells_are_numbers_with_number_formats() -> None:
     assert sheet.title == "Per kabupaten kota"
 
 
-def _records(year: int, month: int, values: dict[str, int]) -> list[ParticipantRecord]:
-    return [
-        ParticipantRecord(year=year, month=month, region_code=code, sector_code="A",
-                          segment_code="PU", active=active, nonactive=1)
-        for code, active in values.items()
-    ]  # fmt: skip
-
-
 @pytest.fixture
 def small_data(reference: None) -> None:
     services.participant_counts_save(
-        records=_records(2025, 1, {"5306": 1_000, "5305": 500})
-        + _records(2025, 4, {"5306": 1_300, "5305": 560})
+        records=pu_counts(2025, 1, {"5306": 1_000, "5305": 500})
+        + pu_counts(2025, 4, {"5306": 1_300, "5305": 560})
     )
     services.workforce_figures_save(
         records=[

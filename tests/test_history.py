@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from coverage import services
 from coverage.models import ChangeLog
 from coverage.records import ParticipantRecord
-from tests.test_permissions import login, make_user, seed_counts
+from tests.factories import login, make_user, seed_counts
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,17 +14,11 @@ from coverage import services
 from coverage.calculations import Period
 from coverage.charts import add_initiative_annotations, initiative_marks
 from coverage.initiative_selectors import initiatives_for_scope, observed_change
-from coverage.models import Initiative, UserScope
+from coverage.models import Initiative
 from coverage.records import ParticipantRecord
+from tests.factories import make_user
 
 LATEST = Period(2025, 4)
-
-
-def make_user(username: str, role: str) -> User:
-    user = User.objects.create_user(username=username, password="Kupang-2025-rahasia")
-    user.groups.add(Group.objects.get(name=role))
-    UserScope.objects.create(user=user, whole_province=True)
-    return user
 
 
 def count(month: int, region: str, sector: str, segment: str, active: int) -> ParticipantRecord:

@@ -11,58 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from coverage import services
-from coverage.access import ensure_role_groups
 from coverage.calculations import Period
-from coverage.models import ChangeLog, MonthApproval, ParticipantCount, UserScope
-from coverage.records import ParticipantRecord
 from coverage.views.entry import grid_version
 from coverage.views.upload import stage_upload
+from tests.factories import login, make_user, seed_counts, snapshot
 
-PASSWORD = "Rahasia-NTT-2025"
 REGION = {"own": "5371", "other": "5311"}
 BRANCH = {"own": "KUPANG", "other": "ENDE"}
-
-
-def make_user(name: str, role: str, branches: tuple[str, ...] = ()) -> User:
-    """A user with ``role`` whose scope is ``branches`` (none: the whole province)."""
-    ensure_role_groups()
-    user = User.objects.create_user(name, password=PASSWORD, is_staff=role != "viewer")
-    user.groups.set([Group.objects.get(name=role)])
-    scope = UserScope.objects.create(user=user, whole_province=not branches)
-    scope.branches.set(branches)
-    return user
-
-
-def login(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def seed_counts(
-    *, region: str = "5371", year: int = 2025, months: range = range(1, 4), base: int = 1000
-) -> None:
-    """Counts for sectors A and G × segments PU and BPU, growing 1% a month (non-active 5)."""
-    records = [
-        ParticipantRecord(year, month, region, sector, segment, round(base * 1.01**month), 5)
-        for month in months
-        for sector in ("A", "G")
-        for segment in ("PU", "BPU")
-    ]
-    services.participant_counts_save(
-        records=records, context=services.WriteContext(source="demo", source_detail="seed")
-    )
-
-
-def snapshot() -> tuple[list[tuple[object, ...]], int, list[tuple[object, ...]]]:
-    counts = list(ParticipantCount.objects.order_by("pk").values_list("pk", "active", "nonactive"))
-    approvals = list(MonthApproval.objects.order_by("pk").values_list("pk", "locked"))
-    return counts, ChangeLog.objects.count(), approvals
 
 
 @pytest.fixture

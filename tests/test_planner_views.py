@@ -7,37 +7,20 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from coverage import services
-from coverage.models import Scenario, UserScope
-from coverage.records import ParticipantRecord, TargetRecord
-
-PASSWORD = "Kupang-2025-rahasia"
-
-
-def make_user(username: str, role: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD)
-    user.groups.add(Group.objects.get(name=role))
-    UserScope.objects.create(user=user, whole_province=True)
-    return user
-
-
-def _records(year: int, month: int, values: dict[str, int]) -> list[ParticipantRecord]:
-    return [
-        ParticipantRecord(year=year, month=month, region_code=code, sector_code="A",
-                          segment_code="PU", active=active, nonactive=0)
-        for code, active in values.items()
-    ]  # fmt: skip
+from coverage.models import Scenario
+from coverage.records import TargetRecord
+from tests.factories import make_user, pu_counts
 
 
 @pytest.fixture
 def small_data(reference: None) -> None:
     """Province: 1,500 in January, 1,860 in April 2025 (run rate 120); target 6,000."""
     services.participant_counts_save(
-        records=_records(2025, 1, {"5306": 1_000, "5305": 500})
-        + _records(2025, 4, {"5306": 1_300, "5305": 560})
+        records=pu_counts(2025, 1, {"5306": 1_000, "5305": 500}, nonactive=0)
+        + pu_counts(2025, 4, {"5306": 1_300, "5305": 560}, nonactive=0)
     )
     services.targets_save(
         records=[TargetRecord(2025, "province", "53", "UCJ", 6_000, Decimal("60"), "Target uji")]

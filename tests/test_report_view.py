@@ -6,38 +6,23 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
 from coverage import services
-from coverage.models import MonthApproval, Scenario, UserScope
-from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
+from coverage.models import MonthApproval, Scenario
+from coverage.records import TargetRecord, WorkforceRecord
+from tests.factories import make_user, pu_counts
 
 URL = "/laporan/53/2025-04.pdf"
-
-
-def make_user(username: str, role: str) -> User:
-    user = User.objects.create_user(username=username, password="Kupang-2025-rahasia")
-    user.groups.add(Group.objects.get(name=role))
-    UserScope.objects.create(user=user, whole_province=True)
-    return user
-
-
-def _records(year: int, month: int, values: dict[str, int]) -> list[ParticipantRecord]:
-    return [
-        ParticipantRecord(year=year, month=month, region_code=code, sector_code="A",
-                          segment_code="PU", active=active, nonactive=1)
-        for code, active in values.items()
-    ]  # fmt: skip
 
 
 @pytest.fixture
 def small_data(reference: None) -> None:
     services.participant_counts_save(
-        records=_records(2025, 1, {"5306": 1_000, "5305": 500})
-        + _records(2025, 4, {"5306": 1_300, "5305": 560})
+        records=pu_counts(2025, 1, {"5306": 1_000, "5305": 500})
+        + pu_counts(2025, 4, {"5306": 1_300, "5305": 560})
     )
     services.workforce_figures_save(
         records=[WorkforceRecord(2025, None, None, "UCJ", 10_000, "UCJ 2025")]

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from coverage import services
 from coverage.calculations import Period
-from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
+from coverage.records import TargetRecord, WorkforceRecord
 from coverage.reports import (
     build_report,
     collector_paused,
@@ -28,23 +28,16 @@ from coverage.reports import (
     report_pdf_bytes,
 )
 from coverage.summaries import SummaryError, load_coverage_summary
+from tests.factories import pu_counts
 
 APRIL = Period(2025, 4)
-
-
-def counts(year: int, month: int, values: dict[str, int]) -> list[ParticipantRecord]:
-    return [
-        ParticipantRecord(year=year, month=month, region_code=code, sector_code="A",
-                          segment_code="PU", active=active, nonactive=1)
-        for code, active in values.items()
-    ]  # fmt: skip
 
 
 @pytest.fixture
 def small_data(reference: None) -> None:
     services.participant_counts_save(
-        records=counts(2025, 1, {"5306": 1_000, "5305": 500})
-        + counts(2025, 4, {"5306": 1_300, "5305": 560})
+        records=pu_counts(2025, 1, {"5306": 1_000, "5305": 500})
+        + pu_counts(2025, 4, {"5306": 1_300, "5305": 560})
     )
     services.workforce_figures_save(
         records=[

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from coverage import importers, services
 from coverage.models import ChangeLog, ParticipantCount, Target
 from coverage.views.upload import stage_upload
-from tests.test_permissions import login, make_user, seed_counts, snapshot
+from tests.factories import login, make_user, seed_counts, snapshot
 
 HEADER = "period,region_code,sector_code,segment,active,nonactive\n"
 
