@@ -36,7 +36,14 @@ AT_RISK_SHARE = Fraction(3, 4)
 
 ScopeKind = Literal["province", "branch", "region"]
 Status = Literal[
-    "achieved", "missed", "insufficient_data", "on_track", "at_risk", "off_track", "no_target"
+    "incomplete",
+    "achieved",
+    "missed",
+    "insufficient_data",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "no_target",
 ]
 TargetSource = Literal["set", "allocated"]
 
@@ -137,6 +144,23 @@ class ScopeMetrics:
     projected_at_deadline: int | None
     projected_month_reached: Period | None
     status: Status
+    # Reporting completeness (DOMAIN.md "Reporting completeness"): an incomplete
+    # month has status ``incomplete`` and no run rate, projection or forecast.
+    complete: bool = True
+    regions_reported: int | None = None
+    regions_expected: int | None = None
+    missing_region_codes: tuple[str, ...] = ()
+    # DOMAIN.md "Horizon of the reached month": true when the target is reached
+    # only more than 120 months after ``period`` (then ``projected_month_reached``
+    # is none).
+    reached_beyond_horizon: bool = False
+    # DOMAIN.md "Forecast": the last year's complete monthly changes, the bootstrap
+    # probability of reaching the target by December and its 10–90 % band.
+    monthly_changes: tuple[int, ...] = ()
+    probability_reaching_target: Fraction | None = None
+    projection_p10: int | None = None
+    projection_p90: int | None = None
+    pace_ratio: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +172,10 @@ class BreakdownRow:
     coverage_pct: Fraction | None
     target_count: int | None
     gap_count: int | None
+    # Branch and region rows carry the area's own full metrics (status, run rate,
+    # required pace, projection, forecast, completeness); sector and segment rows
+    # have none.
+    metrics: ScopeMetrics | None = None
 
 
 @dataclass(frozen=True)
