@@ -12,9 +12,10 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import F, Min, QuerySet, Sum
 
 from .calculations import Period, ReferenceFrames
+from .completeness import ReportingLedger
 from .models import (
     Branch,
     MonthApproval,
@@ -321,3 +322,30 @@ def approval_state(*, period: Period, branch_codes: Collection[str] | None) -> s
         if set(branch_codes) <= approved:
             return "approved"
     return "provisional"
+
+
+def reporting_ledger(*, since: Period | None = None) -> ReportingLedger:
+    """Which regency reported which month (from ``since`` on; all months without it).
+
+    Two grouped queries on the rollup: the regency-months with rows in the window,
+    and each regency's first month ever (what "expected" needs, however old).
+    """
+    rows = MonthlyTotal.objects.all()
+    if since is not None:
+        rows = rows.filter(year__gte=since.year).exclude(year=since.year, month__lt=since.month)
+    region_months = (
+        rows.values("year", "month", "region_id")
+        .order_by("year", "month", "region_id")
+        .distinct()
+        .values_list("year", "month", "region_id")
+    )
+    firsts = (
+        MonthlyTotal.objects.values("region_id")
+        .order_by("region_id")
+        .annotate(first=Min(F("year") * 12 + F("month") - 1))
+        .values_list("region_id", "first")
+    )
+    return ReportingLedger(
+        _fetch(region_months),
+        first_reported={str(code): Period.from_index(int(first)) for code, first in _fetch(firsts)},
+    )

@@ -20,6 +20,7 @@ from .calculations import (
     Scope,
     coverage_summary,
 )
+from .completeness import Completeness, ReportingLedger
 from .models import Basis
 
 # The regency × sector heatmap has a row per regency: beyond this many (a national
@@ -65,6 +66,23 @@ def history_start(period: Period) -> Period:
     leaving them in the database keeps the national page's query small.
     """
     return Period(period.year - 1, 1)
+
+
+def default_period(scope: Scope, *, ledger: ReportingLedger | None = None) -> Period:
+    """The month a page, the API, the planner, the PDF and the exports show when
+    given none: the latest month complete for ``scope`` (DOMAIN.md)."""
+    ledger = ledger or selectors.reporting_ledger()
+    period = ledger.default_period(scope.region_codes)
+    if period is None:
+        raise SummaryError(_("Belum ada data kepesertaan."), status=404)
+    return period
+
+
+def period_choices(scope: Scope, *, ledger: ReportingLedger | None = None) -> list[Completeness]:
+    """Every month with data, newest first, with how far it is reported for ``scope``
+    (what a period picker lists: incomplete months are marked, not hidden)."""
+    ledger = ledger or selectors.reporting_ledger()
+    return [ledger.completeness(period, scope.region_codes) for period in reversed(ledger.periods)]
 
 
 def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> CoverageSummary:
