@@ -6,6 +6,7 @@ bulk, so that an import of 100,000 rows is a handful of queries, not one per row
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,6 +99,9 @@ def participant_counts_save(
     """
     context = context or WriteContext(user_id=user_id)
     user_id = context.user_id if context.user_id is not None else user_id
+    # Before reading what is stored: a second writer of the same regency-month waits
+    # here until this one commits, then plans against what it wrote.
+    lock_region_months({(r.year, r.month, r.region_code) for r in records})
     existing = _existing_counts(records)
     changed, result = _participant_plan(records, existing)
     _check_not_locked(changed)
@@ -130,12 +134,47 @@ def participant_counts_save(
     return result
 
 
+def lock_region_months(cells: Iterable[tuple[int, int, str]]) -> None:
+    """Serialise writers of the same (year, month, regency) until this transaction ends.
+
+    Two imports, grid saves or admin saves of one regency-month used to interleave
+    and crash on the monthly totals' unique constraint. On PostgreSQL each cell
+    takes a transaction-level advisory lock, in one sorted order so that two
+    writers of overlapping cells cannot deadlock; the second simply waits. SQLite
+    lets only one transaction write the database at a time, so there is nothing
+    to lock there. Taking a lock this transaction already holds returns at once.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({region_month_lock_key(year, month, region) for year, month, region in cells})
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS u(k)", [_pg_array(keys)]
+        )
+
+
+def region_month_lock_key(year: int, month: int, region: str) -> int:
+    """The advisory-lock number of one regency-month: a signed 64-bit hash (a rare
+    collision only makes two unrelated writers wait for each other)."""
+    digest = hashlib.blake2b(
+        f"coverage.region_month/{year}/{month}/{region}".encode(), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def refresh_monthly_totals(cells: Iterable[tuple[int, int, str]]) -> None:
     """Recompute ``MonthlyTotal`` for the given (year, month, region) cells.
 
     Called in the same transaction as every write to the counts, so the derived
-    table can never disagree with them.
+    table can never disagree with them. The cells are locked first (see
+    ``lock_region_months``) and the totals are upserted (``ON CONFLICT DO UPDATE``,
+    on SQLite and PostgreSQL alike), so a concurrent writer waits instead of
+    colliding on the unique (year, month, region, segment) row.
     """
+    cells = set(cells)
+    lock_region_months(cells)
     by_month: dict[tuple[int, int], set[str]] = {}
     for year, month, region in cells:
         by_month.setdefault((year, month), set()).add(region)
@@ -146,14 +185,19 @@ def refresh_monthly_totals(cells: Iterable[tuple[int, int, str]]) -> None:
             codes = sorted(regions)
             marks = ", ".join(["%s"] * len(codes))
             cursor.execute(
-                f"DELETE FROM {totals} WHERE year = %s AND month = %s AND region_id IN ({marks})",
+                f"DELETE FROM {totals} WHERE year = %s AND month = %s AND region_id IN ({marks}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {counts} c WHERE c.year = {totals}.year "
+                f"AND c.month = {totals}.month AND c.region_id = {totals}.region_id "
+                f"AND c.segment_id = {totals}.segment_id)",
                 [year, month, *codes],
             )
             cursor.execute(
                 f"INSERT INTO {totals} (year, month, region_id, segment_id, active, nonactive) "
                 f"SELECT year, month, region_id, segment_id, SUM(active), SUM(nonactive) "
                 f"FROM {counts} WHERE year = %s AND month = %s AND region_id IN ({marks}) "
-                f"GROUP BY year, month, region_id, segment_id",
+                f"GROUP BY year, month, region_id, segment_id "
+                f"ON CONFLICT (year, month, region_id, segment_id) DO UPDATE SET "
+                f"active = excluded.active, nonactive = excluded.nonactive",
                 [year, month, *codes],
             )
 
