@@ -403,3 +403,212 @@ def test_refreshing_totals_drops_a_segment_whose_counts_are_gone(reference: None
     ParticipantCount.objects.filter(segment_id="BPU").delete()
     services.refresh_monthly_totals([(2025, 4, "5371")])
     assert list(MonthlyTotal.objects.values_list("segment_id", "active")) == [("PU", 10)]
+
+
+# --- 8. initiatives and scenarios: scope and ownership ---------------------------------
+
+INITIATIVE_POST = {
+    "name": "REI Atambua",
+    "kind": "partnership",
+    "start_date": "2025-03-01",
+    "end_date": "",
+    "branches": ["ATAMBUA"],
+    "expected_enrolments": "300",
+    "note": "",
+}
+
+
+@pytest.fixture
+def planner_data(reference: None) -> None:
+    from decimal import Decimal
+
+    from coverage import services
+    from coverage.records import TargetRecord
+    from tests.factories import pu_counts
+
+    services.participant_counts_save(
+        records=pu_counts(2025, 1, {"5306": 1_000, "5305": 500}, nonactive=0)
+        + pu_counts(2025, 4, {"5306": 1_300, "5305": 560}, nonactive=0)
+    )
+    services.targets_save(
+        records=[TargetRecord(2025, "province", "53", "UCJ", 6_000, Decimal("60"), "Target")]
+    )
+
+
+def atambua_initiative_by(name: str) -> tuple[object, object]:
+    from coverage import services
+    from tests.factories import make_user
+
+    author = make_user(name, "admin", ("ATAMBUA",))
+    item = services.initiative_create(
+        user=author,
+        fields=services.InitiativeFields(
+            name="REI Atambua",
+            kind="partnership",
+            start_date=date(2025, 3, 1),
+            branch_codes=("ATAMBUA",),
+            expected_enrolments=300,
+        ),
+    )
+    return author, item
+
+
+@pytest.mark.django_db
+def test_branch_admin_cannot_edit_or_delete_another_branchs_initiative(
+    planner_data: None,
+) -> None:
+    from coverage.models import ChangeLog, Initiative
+    from tests.factories import login, make_user
+
+    _author, item = atambua_initiative_by("admin_atambua")
+    logged = ChangeLog.objects.count()
+    client = login(make_user("admin_kupang", "admin", ("KUPANG",)))
+
+    edit = client.post(
+        f"/inisiatif/{item.pk}/ubah/",  # type: ignore[attr-defined]
+        {**INITIATIVE_POST, "name": "Diubah", "branches": []},
+    )
+    delete = client.post(f"/inisiatif/{item.pk}/hapus/")  # type: ignore[attr-defined]
+
+    assert edit.status_code == 403 and delete.status_code == 403
+    assert "hanya dapat mengubah atau menghapus inisiatif" in delete.content.decode()
+    assert Initiative.objects.get().name == "REI Atambua"
+    assert ChangeLog.objects.count() == logged
+    listing = client.get("/inisiatif/").content.decode()
+    assert f"/inisiatif/{item.pk}/hapus/" not in listing  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_author_edits_and_deletes_own_initiative_and_the_log_keeps_both(
+    planner_data: None,
+) -> None:
+    from coverage.models import ChangeLog, Initiative
+    from tests.factories import login
+
+    author, item = atambua_initiative_by("admin_atambua")
+    client = login(author)  # type: ignore[arg-type]
+
+    edited = client.post(
+        f"/inisiatif/{item.pk}/ubah/",  # type: ignore[attr-defined]
+        {**INITIATIVE_POST, "expected_enrolments": "450"},
+    )
+    assert edited.status_code == 302
+    assert Initiative.objects.get().expected_enrolments == 450
+    assert client.post(f"/inisiatif/{item.pk}/hapus/").status_code == 302  # type: ignore[attr-defined]
+    assert not Initiative.objects.exists()
+    log = list(
+        ChangeLog.objects.filter(entity="initiative")
+        .order_by("id")
+        .values_list("user_id", "branch_id", "old_value", "new_value")
+    )
+    assert [(user, branch) for user, branch, _old, _new in log] == [
+        (author.pk, "ATAMBUA")  # type: ignore[attr-defined]
+    ] * 3
+    assert log[0][2] == "" and log[0][3].endswith("| 300")
+    assert log[1][2].endswith("| 300") and log[1][3].endswith("| 450")
+    assert log[2][2].endswith("| 450") and log[2][3] == ""
+
+
+@pytest.mark.django_db
+def test_branch_admin_cannot_create_initiatives_outside_their_branches(
+    planner_data: None,
+) -> None:
+    from coverage import services
+    from coverage.models import Initiative
+    from tests.factories import login, make_user
+
+    admin = make_user("admin_kupang", "admin", ("KUPANG",))
+    for places in [{}, {"branch_codes": ("ATAMBUA",)}, {"region_codes": ("5306",)}]:
+        fields = services.InitiativeFields(
+            name="Di luar", kind="sosialisasi", start_date=date(2025, 3, 1), **places
+        )
+        with pytest.raises(services.NotAllowedError, match="wilayah kerja Anda"):
+            services.initiative_create(user=admin, fields=fields)
+    response = login(admin).post("/inisiatif/baru/", INITIATIVE_POST)
+    assert response.status_code == 200  # ATAMBUA is not offered: a form error, nothing saved
+    assert not Initiative.objects.exists()
+    inside = services.InitiativeFields(
+        name="Kota Kupang", kind="sosialisasi", start_date=date(2025, 3, 1), region_codes=("5371",)
+    )
+    assert services.initiative_create(user=admin, fields=inside).created_by_id == admin.pk
+
+
+@pytest.mark.django_db
+def test_province_manager_changes_any_initiative_but_a_province_admin_only_their_own(
+    planner_data: None,
+) -> None:
+    from coverage.models import Initiative
+    from tests.factories import login, make_user
+
+    _author, item = atambua_initiative_by("admin_atambua")
+    pk = item.pk  # type: ignore[attr-defined]
+    province_admin = login(make_user("admin_prov", "admin"))
+    assert province_admin.post(f"/inisiatif/{pk}/hapus/").status_code == 403
+    manager = login(make_user("kepala", "manager"))
+    assert manager.post(f"/inisiatif/{pk}/ubah/", INITIATIVE_POST).status_code == 302
+    assert manager.post(f"/inisiatif/{pk}/hapus/").status_code == 302
+    assert not Initiative.objects.exists()
+
+
+def scenario_post(**extra: str) -> dict[str, str]:
+    data = {
+        "scope": "53",
+        "target_count": "",
+        "lever-TOTAL_FORMS": "1",
+        "lever-INITIAL_FORMS": "0",
+        "lever-MIN_NUM_FORMS": "0",
+        "lever-MAX_NUM_FORMS": "8",
+        "lever-0-kind": "pemprov",
+        "lever-0-monthly": "500",
+        "lever-0-start": "2025-06",
+        "aksi": "simpan",
+        "name": "Skenario",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.django_db
+def test_branch_manager_cannot_overwrite_or_delete_the_province_scenario(
+    planner_data: None,
+) -> None:
+    from coverage.models import ChangeLog, Scenario
+    from tests.factories import login, make_user
+
+    province = login(make_user("kepala", "manager"))
+    assert province.post("/simulasi/", scenario_post(name="Provinsi")).status_code == 302
+    scenario = Scenario.objects.get()
+    logged = ChangeLog.objects.count()
+    branch = login(make_user("kepala_atambua", "manager", ("ATAMBUA",)))
+
+    overwrite = branch.post(f"/simulasi/{scenario.pk}/", scenario_post(name="Ditimpa"))
+    delete = branch.post(f"/simulasi/{scenario.pk}/hapus/")
+
+    assert overwrite.status_code == 403 and delete.status_code == 403
+    assert "hanya dapat mengubah atau menghapus skenario" in delete.content.decode()
+    scenario.refresh_from_db()
+    assert (scenario.name, scenario.levers[0]["monthly"]) == ("Provinsi", 500)
+    assert ChangeLog.objects.count() == logged
+
+
+@pytest.mark.django_db
+def test_branch_manager_saves_and_deletes_scenarios_of_their_branch_only(
+    planner_data: None,
+) -> None:
+    from coverage.models import ChangeLog, Scenario
+    from tests.factories import login, make_user
+
+    manager = make_user("kepala_atambua", "manager", ("ATAMBUA",))
+    client = login(manager)
+    assert client.post("/simulasi/", scenario_post(name="Provinsi")).status_code == 403
+    saved = client.post("/simulasi/", scenario_post(name="Atambua", scope="ATAMBUA"))
+    assert saved.status_code == 302
+    scenario = Scenario.objects.get()
+    assert (scenario.scope_code, scenario.created_by_id) == ("ATAMBUA", manager.pk)
+    assert client.post(f"/simulasi/{scenario.pk}/hapus/").status_code == 302
+    assert not Scenario.objects.exists()
+    log = ChangeLog.objects.filter(entity="scenario").order_by("id")
+    assert [(entry.branch_id, entry.old_value == "", entry.new_value == "") for entry in log] == [
+        ("ATAMBUA", True, False),
+        ("ATAMBUA", False, True),
+    ]
