@@ -69,6 +69,9 @@ _NESTED_ARCHIVE_SUFFIXES = (
     ".zip", ".xlsx", ".xlsm", ".xlsb", ".xls", ".docx", ".docm", ".pptx", ".jar", ".gz",
     ".7z", ".rar", ".cab", ".ole",
 )  # fmt: skip
+# How a nested zip, OLE compound file (old .xls, VBA, embedded objects), gzip, 7-Zip or
+# RAR archive begins, whatever its part is called.
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 # Parts that make a workbook run code or reach out to other files.
 _MACRO_PARTS = ("vbaproject.bin", "vbaprojectsignature.bin", "xl/activex/", "xl/macrosheets/",
                 "xl/dialogsheets/", "customui/")  # fmt: skip
@@ -482,7 +485,8 @@ def _check_archive(data: bytes) -> None:
     The declared sizes are checked first (``archive_problem``); then every part is
     inflated once in chunks, counting the bytes actually produced, so that a part
     whose real size differs from what it declares (or whose checksum fails) is
-    refused too, with memory bounded by one chunk.
+    refused too, with memory bounded by one chunk, and so is a part that is itself
+    an archive under an innocent name.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -501,7 +505,11 @@ def _check_archive(data: bytes) -> None:
             unpacked = 0
             for info in infos:
                 with archive.open(info) as stream:
+                    first = True
                     while chunk := stream.read(XLSX_READ_CHUNK):
+                        if first and chunk.startswith(_ARCHIVE_MAGIC):
+                            raise _file_error(FILE_XLSX_NESTED % {"part": _echo(info.filename)})
+                        first = False
                         unpacked += len(chunk)
                         if unpacked > XLSX_MAX_UNPACKED_BYTES:
                             raise _file_error(

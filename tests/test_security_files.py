@@ -20,7 +20,14 @@ from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from coverage import importers
-from coverage.exports import Column, Table, neutralise_text, table_csv_bytes, table_xlsx_bytes
+from coverage.exports import (
+    Column,
+    Table,
+    neutralise_sheet,
+    neutralise_text,
+    table_csv_bytes,
+    table_xlsx_bytes,
+)
 from coverage.importers import ArchiveMember, ReferenceCodes, archive_problem, parse_file
 
 TODAY = date(2025, 5, 15)
@@ -127,6 +134,19 @@ def test_xlsx_export_has_no_formula_cells_and_numbers_stay_numbers() -> None:
         assert sheet.cell(row=row, column=3).value == pytest.approx(-1.5)
     assert sheet.cell(row=len(HOSTILE) + 2, column=1).value == -7
     assert sheet.cell(row=len(HOSTILE) + 4, column=1).value == "'=catatan"
+
+
+def test_a_sheet_is_neutralised_cell_by_cell_and_formulas_become_text() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["=SUM(A2:A3)", -3, "Belu", "@cmd"])
+    assert sheet["A1"].data_type == "f"
+
+    neutralise_sheet(sheet)
+
+    assert [cell.value for cell in sheet[1]] == ["'=SUM(A2:A3)", -3, "Belu", "'@cmd"]
+    assert [cell.data_type for cell in sheet[1]] == ["s", "n", "s", "s"]
 
 
 @pytest.mark.django_db
@@ -296,6 +316,16 @@ def test_macro_enabled_or_linked_workbook_renamed_xlsx_is_refused(
 
     assert [str(error) for error in result.errors] == [str(expected)]
     assert result.records == []
+
+
+def test_an_archive_hidden_under_an_innocent_part_name_is_refused() -> None:
+    hidden = rewrite_parts(workbook_bytes(GOOD_ROWS), {"xl/media/image1.png": b"PK\x03\x04zip"})
+
+    result = parse_xlsx(hidden)
+
+    assert [str(error) for error in result.errors] == [
+        str(importers.FILE_XLSX_NESTED % {"part": "'xl/media/image1.png'"})
+    ]
 
 
 @pytest.mark.django_db
