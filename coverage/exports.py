@@ -15,6 +15,12 @@ XLSX (true numeric cells) or the JSON summary.
 The XLSX holds counts as integers formatted ``#,##0`` and percentages as numbers
 (percentage points, 34.02 for 34,02%) formatted ``0.00``; Excel shows them with the
 reader's own separators.
+
+No cell is ever a formula: text that a spreadsheet would run (OWASP's "CSV
+injection": a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return, also after leading spaces) is written with a leading ``'`` so that it
+stays text, and XLSX text cells are stored as strings, never as formulas.
+Numbers stay numbers: a negative count is written as ``-5``, not neutralised.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Literal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 ColumnKind = Literal["text", "int", "pct"]
 Cell = str | int | float | Fraction | Decimal | None
@@ -38,6 +45,8 @@ INT_FORMAT = "#,##0"
 PCT_FORMAT = "0.00"
 CSV_SEPARATOR = ";"
 PCT_DECIMALS = 2
+# What makes a spreadsheet evaluate a text cell (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -64,16 +73,38 @@ def _decimal(value: int | float | Fraction | Decimal, places: int) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def neutralise_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it without running it: a leading ``'`` when the
+    text (as it is, or after leading whitespace) begins with a formula trigger."""
+    if text.startswith(FORMULA_TRIGGERS) or text.lstrip().startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def neutralise_sheet(sheet: Worksheet) -> None:
+    """Every text cell of ``sheet`` neutralised and typed as a string, so that no cell
+    of a workbook the product writes is a formula."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.value = neutralise_text(cell.value)
+                cell.data_type = "s"
+
+
 def cell_value(value: Cell, kind: ColumnKind) -> str | int | float | None:
     """The value a spreadsheet cell holds: an ``int`` count, a ``float`` percentage
-    rounded to two decimals, or text."""
+    rounded to two decimals, or text (neutralised, see ``neutralise_text``)."""
     if value is None or value == "":
         return None
     if kind == "int":
         return int(_decimal(value, 0)) if not isinstance(value, str) else int(value)
     if kind == "pct":
         return float(_decimal(Decimal(value) if isinstance(value, str) else value, PCT_DECIMALS))
-    return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value  # a number in a text column stays a number (-5 is no formula)
+    if isinstance(value, float | Decimal | Fraction):
+        return float(value)
+    return neutralise_text(str(value))
 
 
 def csv_text(value: Cell, kind: ColumnKind) -> str:
@@ -92,7 +123,7 @@ def table_csv_bytes(table: Table) -> bytes:
     """The table as ``;``-separated UTF-8 (with BOM) text with decimal commas."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    writer.writerow([column.header for column in table.columns])
+    writer.writerow([neutralise_text(column.header) for column in table.columns])
     for row in table.rows:
         writer.writerow(
             [csv_text(value, column.kind) for value, column in zip(row, table.columns, strict=True)]
@@ -135,6 +166,7 @@ def table_xlsx_bytes(table: Table, *, notes: Sequence[str] = ()) -> bytes:
                 cell.number_format = PCT_FORMAT
     for offset, note in enumerate(notes, start=len(table.rows) + 3):
         sheet.cell(row=offset, column=1, value=note).font = Font(italic=True, color="52606D")
+    neutralise_sheet(sheet)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -14,8 +14,9 @@ from django.forms import formset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from .access import user_branch_codes
 from .calculations import PROVINCE_CODE, InvalidPeriod, Period
-from .models import Branch, Initiative, Scenario, Sector, Segment
+from .models import Branch, Initiative, Region, Scenario, Sector, Segment
 from .scenarios import REI_SECTORS, Lever
 
 MAX_LEVERS = 8
@@ -319,6 +320,22 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
                 "invalid": gettext_lazy("Isi perkiraan peserta baru dengan bilangan bulat."),
             },
         }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        """``user``: offer only the branches and regencies of a branch-scoped user's scope
+        (the service refuses any other place whatever the form offers)."""
+        super().__init__(*args, **kwargs)
+        branches = user_branch_codes(user) if user is not None else None
+        if branches is not None:
+            self.fields["branches"].queryset = Branch.objects.filter(  # type: ignore[attr-defined]
+                code__in=branches
+            )
+            self.fields["regions"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
+                branch_id__in=branches
+            )
+            self.fields["branches"].help_text = _(
+                "Pilih kantor cabang atau kabupaten/kota di wilayah kerja Anda."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,7 +17,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -55,6 +55,38 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 PCT_DECIMAL_PLACES = 3
 EXTENSIONS = (".csv", ".xlsx")
+# What an .xlsx archive may hold before it is parsed: a "zip bomb" of a few hundred
+# kilobytes inflates to gigabytes, and a normal data workbook has a few dozen parts
+# that compress ten- to thirty-fold.
+XLSX_MAX_MEMBERS = 500
+XLSX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+XLSX_MAX_SHARED_STRINGS_BYTES = 10 * 1024 * 1024  # openpyxl keeps every string in memory
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM_BYTES = 1024 * 1024  # the ratio is checked on parts bigger than this
+XLSX_CONTENT_TYPES_MAX_BYTES = 1024 * 1024
+XLSX_READ_CHUNK = 1024 * 1024
+_NESTED_ARCHIVE_SUFFIXES = (
+    ".zip", ".xlsx", ".xlsm", ".xlsb", ".xls", ".docx", ".docm", ".pptx", ".jar", ".gz",
+    ".7z", ".rar", ".cab", ".ole",
+)  # fmt: skip
+# How a nested zip, OLE compound file (old .xls, VBA, embedded objects), gzip, 7-Zip or
+# RAR archive begins, whatever its part is called.
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
+# Parts that make a workbook run code or reach out to other files.
+_MACRO_PARTS = ("vbaproject.bin", "vbaprojectsignature.bin", "xl/activex/", "xl/macrosheets/",
+                "xl/dialogsheets/", "customui/")  # fmt: skip
+_EXTERNAL_PARTS = ("xl/externallinks/", "xl/connections.xml", "xl/querytables/")
+_EMBEDDED_PARTS = ("xl/embeddings/",)
+_MACRO_CONTENT_TYPES = (
+    "macroenabled",  # .xlsm / .xltm / .xlam main parts
+    "vnd.ms-office.vbaproject",
+    "vnd.ms-office.activex",
+    "vnd.ms-excel.macrosheet",
+    "vnd.ms-excel.intlmacrosheet",
+    "vnd.ms-excel.dialogsheet",
+)
+_EXTERNAL_CONTENT_TYPES = ("externallink+xml", "connections+xml", "querytable+xml")
+_BINARY_CONTENT_TYPES = ("vnd.ms-excel.sheet.binary", "vnd.ms-excel.sheet.binary.macroenabled")
 
 Record = ParticipantRecord | WorkforceRecord | TargetRecord
 
@@ -104,6 +136,38 @@ FILE_CSV_NOT_TEXT = _(
 FILE_NOT_XLSX = _(
     "File berakhiran .xlsx tetapi isinya bukan lembar kerja Excel .xlsx yang sah "
     "(file .xls lama atau CSV yang diganti namanya tidak diterima)."
+)
+FILE_XLSX_TOO_MANY_PARTS = _(
+    "Berkas .xlsx berisi %(count)s bagian, melebihi batas %(limit)s; simpan ulang sebagai "
+    "lembar kerja biasa."
+)
+FILE_XLSX_TOO_BIG_UNPACKED = _(
+    "Berkas .xlsx mengembang menjadi lebih dari %(limit)s MB saat dibuka; berkas seperti ini "
+    "ditolak. Pecah datanya menjadi beberapa berkas atau unggah sebagai CSV."
+)
+FILE_XLSX_RATIO = _(
+    "Bagian %(part)s dalam berkas .xlsx termampatkan secara tidak wajar (%(ratio)s kali lipat); "
+    "berkas ini ditolak demi keamanan. Simpan ulang dari Excel atau unggah sebagai CSV."
+)
+FILE_XLSX_SHARED_STRINGS = _(
+    "Daftar teks dalam berkas .xlsx lebih dari %(limit)s MB; berkas ini ditolak. Unggah "
+    "sebagai CSV."
+)
+FILE_XLSX_NESTED = _(
+    "Berkas .xlsx berisi arsip atau objek tersemat (%(part)s) dan tidak diterima; unggah "
+    "lembar kerja tanpa lampiran."
+)
+FILE_XLSX_MACRO = _(
+    "Berkas berisi makro (VBA, lembar makro, atau kontrol ActiveX) dan tidak diterima; simpan "
+    "ulang sebagai 'Excel Workbook (.xlsx)' tanpa makro."
+)
+FILE_XLSX_EXTERNAL = _(
+    "Berkas berisi tautan ke berkas atau sumber data lain (external links) dan tidak diterima; "
+    "salin nilainya dengan Paste Special → Values, lalu simpan ulang."
+)
+FILE_XLSX_BINARY = _(
+    "Berkas ini buku kerja biner Excel (.xlsb) yang diganti namanya menjadi .xlsx; simpan ulang "
+    "sebagai 'Excel Workbook (.xlsx)'."
 )
 FILE_NOT_UTF8 = _(
     "file bukan teks UTF-8; di Excel simpan ulang dengan 'Save As' → 'CSV UTF-8 (Comma delimited)'."
@@ -362,9 +426,106 @@ def _numbered_csv(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]
         row += 1
 
 
+@dataclass(frozen=True)
+class ArchiveMember:
+    """What a zip's central directory declares about one part."""
+
+    name: str
+    compressed: int
+    unpacked: int
+
+
+def archive_problem(
+    members: Sequence[ArchiveMember], content_types: str = ""
+) -> Promise | str | None:
+    """Why an .xlsx archive is refused before it is parsed (None: it may be parsed).
+
+    Pure: judged from the declared sizes and names of the parts and the text of
+    ``[Content_Types].xml``. Macros and external links first (the clearest message),
+    then the size limits that keep a decompression bomb from being opened.
+    """
+    names = [member.name.replace("\\", "/").lower() for member in members]
+    types = content_types.lower()
+    if any(type_ in types for type_ in _BINARY_CONTENT_TYPES) or "xl/workbook.bin" in names:
+        return FILE_XLSX_BINARY
+    if any(part in name for name in names for part in _MACRO_PARTS) or any(
+        type_ in types for type_ in _MACRO_CONTENT_TYPES
+    ):
+        return FILE_XLSX_MACRO
+    if any(name.startswith(_EXTERNAL_PARTS) for name in names) or any(
+        type_ in types for type_ in _EXTERNAL_CONTENT_TYPES
+    ):
+        return FILE_XLSX_EXTERNAL
+    for member, name in zip(members, names, strict=True):
+        if name.startswith(_EMBEDDED_PARTS) or name.endswith(_NESTED_ARCHIVE_SUFFIXES):
+            return FILE_XLSX_NESTED % {"part": _echo(member.name)}
+    if len(members) > XLSX_MAX_MEMBERS:
+        return FILE_XLSX_TOO_MANY_PARTS % {"count": len(members), "limit": XLSX_MAX_MEMBERS}
+    if sum(member.unpacked for member in members) > XLSX_MAX_UNPACKED_BYTES:
+        return FILE_XLSX_TOO_BIG_UNPACKED % {"limit": XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)}
+    for member, name in zip(members, names, strict=True):
+        if name == "xl/sharedstrings.xml" and member.unpacked > XLSX_MAX_SHARED_STRINGS_BYTES:
+            return FILE_XLSX_SHARED_STRINGS % {
+                "limit": XLSX_MAX_SHARED_STRINGS_BYTES // (1024 * 1024)
+            }
+        if member.unpacked > XLSX_RATIO_FROM_BYTES and (
+            member.unpacked > XLSX_MAX_RATIO * max(member.compressed, 1)
+        ):
+            return FILE_XLSX_RATIO % {
+                "part": _echo(member.name),
+                "ratio": number_format(member.unpacked // max(member.compressed, 1),
+                                       force_grouping=True),
+            }  # fmt: skip
+    return None
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse an .xlsx that is not a plain data workbook, before openpyxl opens it.
+
+    The declared sizes are checked first (``archive_problem``); then every part is
+    inflated once in chunks, counting the bytes actually produced, so that a part
+    whose real size differs from what it declares (or whose checksum fails) is
+    refused too, with memory bounded by one chunk, and so is a part that is itself
+    an archive under an innocent name.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            members = [ArchiveMember(i.filename, i.compress_size, i.file_size) for i in infos]
+            content_types = ""
+            declared = {member.name: member for member in members}
+            types_part = declared.get("[Content_Types].xml")
+            if types_part is not None and types_part.unpacked <= XLSX_CONTENT_TYPES_MAX_BYTES:
+                with archive.open("[Content_Types].xml") as stream:
+                    raw = stream.read(XLSX_CONTENT_TYPES_MAX_BYTES + 1)
+                content_types = raw.decode("utf-8", errors="replace")
+            problem = archive_problem(members, content_types)
+            if problem is not None:
+                raise _file_error(problem)
+            unpacked = 0
+            for info in infos:
+                with archive.open(info) as stream:
+                    first = True
+                    while chunk := stream.read(XLSX_READ_CHUNK):
+                        if first and chunk.startswith(_ARCHIVE_MAGIC):
+                            raise _file_error(FILE_XLSX_NESTED % {"part": _echo(info.filename)})
+                        first = False
+                        unpacked += len(chunk)
+                        if unpacked > XLSX_MAX_UNPACKED_BYTES:
+                            raise _file_error(
+                                FILE_XLSX_TOO_BIG_UNPACKED
+                                % {"limit": XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)}
+                            )
+    except _FileProblem:
+        raise
+    except Exception as exc:  # a damaged archive: bad checksum, truncated part, bad header
+        raise _file_error(FILE_NOT_XLSX) from exc
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise _file_error(FILE_NOT_XLSX)
+    _check_archive(data)
     try:
         # data_only=False: a formula arrives as its text ("=SUM(…)") and is rejected.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -379,6 +540,12 @@ def _sheet_rows(workbook: Workbook) -> Iterator[tuple[int, list[str]]]:
         if not workbook.worksheets:
             raise _file_error(FILE_EMPTY)
         sheet = workbook.worksheets[0]
+        # Read-only mode trusts the sheet's stored <dimension>, which a program may
+        # write wrong: rows beyond it would be dropped without a word. Forget it and
+        # read every row the sheet holds.
+        reset = getattr(sheet, "reset_dimensions", None)
+        if reset is not None:
+            reset()
         for row, cells in enumerate(sheet.iter_rows(), start=1):
             yield row, [_cell_text(cell) for cell in cells]
     except _FileProblem:

@@ -6,29 +6,39 @@ bulk, so that an import of 100,000 rows is a handful of queries, not one per row
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import selectors
+from .access import User, has_role, user_branch_codes
 from .models import (
     PROVINCE_CODE,
     Branch,
     ChangeLog,
     ChangeSource,
+    Initiative,
     MonthApproval,
     MonthlyTotal,
     ParticipantCount,
     Region,
+    Role,
+    Scenario,
     ScopeType,
+    Sector,
+    Segment,
     Target,
     WorkforceFigure,
 )
@@ -98,6 +108,9 @@ def participant_counts_save(
     """
     context = context or WriteContext(user_id=user_id)
     user_id = context.user_id if context.user_id is not None else user_id
+    # Before reading what is stored: a second writer of the same regency-month waits
+    # here until this one commits, then plans against what it wrote.
+    lock_region_months({(r.year, r.month, r.region_code) for r in records})
     existing = _existing_counts(records)
     changed, result = _participant_plan(records, existing)
     _check_not_locked(changed)
@@ -130,12 +143,47 @@ def participant_counts_save(
     return result
 
 
+def lock_region_months(cells: Iterable[tuple[int, int, str]]) -> None:
+    """Serialise writers of the same (year, month, regency) until this transaction ends.
+
+    Two imports, grid saves or admin saves of one regency-month used to interleave
+    and crash on the monthly totals' unique constraint. On PostgreSQL each cell
+    takes a transaction-level advisory lock, in one sorted order so that two
+    writers of overlapping cells cannot deadlock; the second simply waits. SQLite
+    lets only one transaction write the database at a time, so there is nothing
+    to lock there. Taking a lock this transaction already holds returns at once.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({region_month_lock_key(year, month, region) for year, month, region in cells})
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS u(k)", [_pg_array(keys)]
+        )
+
+
+def region_month_lock_key(year: int, month: int, region: str) -> int:
+    """The advisory-lock number of one regency-month: a signed 64-bit hash (a rare
+    collision only makes two unrelated writers wait for each other)."""
+    digest = hashlib.blake2b(
+        f"coverage.region_month/{year}/{month}/{region}".encode(), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def refresh_monthly_totals(cells: Iterable[tuple[int, int, str]]) -> None:
     """Recompute ``MonthlyTotal`` for the given (year, month, region) cells.
 
     Called in the same transaction as every write to the counts, so the derived
-    table can never disagree with them.
+    table can never disagree with them. The cells are locked first (see
+    ``lock_region_months``) and the totals are upserted (``ON CONFLICT DO UPDATE``,
+    on SQLite and PostgreSQL alike), so a concurrent writer waits instead of
+    colliding on the unique (year, month, region, segment) row.
     """
+    cells = set(cells)
+    lock_region_months(cells)
     by_month: dict[tuple[int, int], set[str]] = {}
     for year, month, region in cells:
         by_month.setdefault((year, month), set()).add(region)
@@ -146,14 +194,19 @@ def refresh_monthly_totals(cells: Iterable[tuple[int, int, str]]) -> None:
             codes = sorted(regions)
             marks = ", ".join(["%s"] * len(codes))
             cursor.execute(
-                f"DELETE FROM {totals} WHERE year = %s AND month = %s AND region_id IN ({marks})",
+                f"DELETE FROM {totals} WHERE year = %s AND month = %s AND region_id IN ({marks}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {counts} c WHERE c.year = {totals}.year "
+                f"AND c.month = {totals}.month AND c.region_id = {totals}.region_id "
+                f"AND c.segment_id = {totals}.segment_id)",
                 [year, month, *codes],
             )
             cursor.execute(
                 f"INSERT INTO {totals} (year, month, region_id, segment_id, active, nonactive) "
                 f"SELECT year, month, region_id, segment_id, SUM(active), SUM(nonactive) "
                 f"FROM {counts} WHERE year = %s AND month = %s AND region_id IN ({marks}) "
-                f"GROUP BY year, month, region_id, segment_id",
+                f"GROUP BY year, month, region_id, segment_id "
+                f"ON CONFLICT (year, month, region_id, segment_id) DO UPDATE SET "
+                f"active = excluded.active, nonactive = excluded.nonactive",
                 [year, month, *codes],
             )
 
@@ -685,3 +738,304 @@ def month_unlock(
         ],
     )  # fmt: skip
     return approval
+
+
+# --- initiatives and scenarios ---------------------------------------------------------
+#
+# Who may change what: a province-wide manager changes and deletes every initiative
+# and scenario; anyone else with the role (admins for initiatives, managers for
+# scenarios) only what they created themselves, and only while it lies within
+# their scope (a branch-scoped user: initiatives of their branches and regencies,
+# scenarios of their branches). New and changed ones must lie within the scope too.
+
+INITIATIVE_NOT_YOURS = gettext_lazy(
+    "Anda hanya dapat mengubah atau menghapus inisiatif yang Anda buat sendiri di wilayah "
+    "kerja Anda; inisiatif lain hanya dapat diubah oleh manajer dengan wilayah kerja seluruh "
+    "provinsi."
+)
+INITIATIVE_OUTSIDE_SCOPE = gettext_lazy(
+    "Inisiatif hanya dapat mencakup kantor cabang dan kabupaten/kota di wilayah kerja Anda "
+    "(%(branches)s); inisiatif tingkat provinsi hanya dapat dibuat oleh pengguna dengan "
+    "wilayah kerja seluruh provinsi."
+)
+INITIATIVE_ROLE = gettext_lazy("Hanya admin data dan manajer yang dapat mengubah inisiatif.")
+SCENARIO_NOT_YOURS = gettext_lazy(
+    "Anda hanya dapat mengubah atau menghapus skenario yang Anda buat sendiri untuk wilayah "
+    "kerja Anda; skenario lain hanya dapat diubah oleh manajer dengan wilayah kerja seluruh "
+    "provinsi."
+)
+SCENARIO_OUTSIDE_SCOPE = gettext_lazy(
+    "Skenario hanya dapat disimpan untuk cakupan di wilayah kerja Anda (%(branches)s)."
+)
+SCENARIO_ROLE = gettext_lazy("Hanya manajer yang dapat menyimpan skenario.")
+INITIATIVE_ENTITY = "initiative"
+SCENARIO_ENTITY = "scenario"
+
+
+class NotAllowedError(Exception):
+    """The user may not make this change (the views answer 403 with ``message``)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class InitiativeFields:
+    """What a user enters for an initiative; empty places mean the whole province."""
+
+    name: str
+    kind: str
+    start_date: date
+    end_date: date | None = None
+    branch_codes: tuple[str, ...] = ()
+    region_codes: tuple[str, ...] = ()
+    sector_codes: tuple[str, ...] = ()
+    segment_codes: tuple[str, ...] = ()
+    expected_enrolments: int = 0
+    note: str = ""
+
+
+def _is_province_manager(user: User) -> bool:
+    return has_role(user, Role.MANAGER) and user_branch_codes(user) is None
+
+
+def _places_within_scope(
+    user: User, *, branch_codes: Iterable[str], region_codes: Iterable[str]
+) -> bool:
+    """Whether every place of an initiative lies in the user's branches (a province-wide
+    initiative, with no place, only for a province-wide user)."""
+    mine = user_branch_codes(user)
+    if mine is None:
+        return True
+    branches, regions = set(branch_codes), set(region_codes)
+    if not branches and not regions:
+        return False
+    region_branches = set(
+        Region.objects.filter(bps_code__in=regions).values_list("branch_id", flat=True)
+    )
+    return branches <= mine and region_branches <= mine
+
+
+def _scope_names(user: User) -> str:
+    return ", ".join(sorted(user_branch_codes(user) or ())) or "-"
+
+
+def can_change_initiative(user: User, initiative: Initiative) -> bool:
+    """Whether ``user`` may edit or delete ``initiative`` (see the rule above)."""
+    if not has_role(user, Role.ADMIN):
+        return False
+    if _is_province_manager(user):
+        return True
+    if initiative.created_by_id is None or initiative.created_by_id != user.pk:
+        return False
+    return _places_within_scope(
+        user,
+        branch_codes=[branch.code for branch in initiative.branches.all()],
+        region_codes=[region.bps_code for region in initiative.regions.all()],
+    )
+
+
+def can_change_scenario(user: User, scenario: Scenario) -> bool:
+    """Whether ``user`` may overwrite or delete ``scenario`` (see the rule above)."""
+    if not has_role(user, Role.MANAGER):
+        return False
+    if _is_province_manager(user):
+        return True
+    if scenario.created_by_id is None or scenario.created_by_id != user.pk:
+        return False
+    return _scenario_scope_within(user, scenario.scope_code)
+
+
+def _scenario_scope_within(user: User, scope_code: str) -> bool:
+    mine = user_branch_codes(user)
+    return mine is None or scope_code.upper() in mine
+
+
+def _initiative_text(initiative: Initiative) -> str:
+    """An initiative in one line of the change log: what it is, where, and how many."""
+    places = [branch.code for branch in initiative.branches.all()] + [
+        region.bps_code for region in initiative.regions.all()
+    ]
+    targets = [sector.code for sector in initiative.sectors.all()] + [
+        segment.code for segment in initiative.segments.all()
+    ]
+    end = initiative.end_date.isoformat() if initiative.end_date else ""
+    return (
+        f"{initiative.name} | {initiative.kind} | {initiative.start_date.isoformat()}–{end} | "
+        f"{','.join(places) or PROVINCE_CODE} | {','.join(targets) or '*'} | "
+        f"{initiative.expected_enrolments}"
+    )
+
+
+def _initiative_branch(initiative: Initiative) -> str | None:
+    """The branch an initiative's log row is filed under: its only branch, if it has one."""
+    branches = {branch.code for branch in initiative.branches.all()} | {
+        region.branch_id for region in initiative.regions.all()
+    }
+    return branches.pop() if len(branches) == 1 else None
+
+
+def _log_initiative(
+    context: WriteContext, initiative: Initiative, *, old: str, new: str, branch: str | None
+) -> None:
+    _log_changes(
+        context,
+        entity=INITIATIVE_ENTITY,
+        field="initiative",
+        changes=[
+            Change(initiative.start_date.year, None, branch, f"initiative/{initiative.pk}",
+                   old, new)
+        ],
+    )  # fmt: skip
+
+
+def _check_initiative_fields(user: User, fields: InitiativeFields) -> None:
+    if not _places_within_scope(
+        user, branch_codes=fields.branch_codes, region_codes=fields.region_codes
+    ):
+        raise NotAllowedError(str(INITIATIVE_OUTSIDE_SCOPE % {"branches": _scope_names(user)}))
+
+
+def _fill_initiative(initiative: Initiative, fields: InitiativeFields) -> None:
+    initiative.name = fields.name
+    initiative.kind = fields.kind
+    initiative.start_date = fields.start_date
+    initiative.end_date = fields.end_date
+    initiative.expected_enrolments = fields.expected_enrolments
+    initiative.note = fields.note
+    initiative.full_clean(exclude=["branches", "regions", "sectors", "segments", "created_by"])
+    initiative.save()
+    initiative.branches.set(Branch.objects.filter(code__in=fields.branch_codes))
+    initiative.regions.set(Region.objects.filter(bps_code__in=fields.region_codes))
+    initiative.sectors.set(Sector.objects.filter(code__in=fields.sector_codes))
+    initiative.segments.set(Segment.objects.filter(code__in=fields.segment_codes))
+
+
+def _web_context(user: User, context: WriteContext | None) -> WriteContext:
+    return context or WriteContext(user_id=user.pk, source=ChangeSource.GRID)
+
+
+@transaction.atomic
+def initiative_create(
+    *, user: User, fields: InitiativeFields, context: WriteContext | None = None
+) -> Initiative:
+    """A new initiative by ``user``, within their scope; logged."""
+    if not has_role(user, Role.ADMIN):
+        raise NotAllowedError(str(INITIATIVE_ROLE))
+    _check_initiative_fields(user, fields)
+    initiative = Initiative(created_by_id=user.pk)
+    _fill_initiative(initiative, fields)
+    _log_initiative(
+        _web_context(user, context), initiative, old="", new=_initiative_text(initiative),
+        branch=_initiative_branch(initiative),
+    )  # fmt: skip
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(
+    *,
+    user: User,
+    initiative_id: int,
+    fields: InitiativeFields,
+    context: WriteContext | None = None,
+) -> Initiative:
+    """Change an initiative ``user`` may change, keeping it within their scope; logged
+    (old and new in one row)."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative_id)
+    if not can_change_initiative(user, initiative):
+        raise NotAllowedError(str(INITIATIVE_NOT_YOURS))
+    _check_initiative_fields(user, fields)
+    old = _initiative_text(initiative)
+    _fill_initiative(initiative, fields)
+    new = _initiative_text(initiative)
+    if new != old:
+        _log_initiative(
+            _web_context(user, context), initiative, old=old, new=new,
+            branch=_initiative_branch(initiative),
+        )  # fmt: skip
+    return initiative
+
+
+@transaction.atomic
+def initiative_delete(
+    *, user: User, initiative_id: int, context: WriteContext | None = None
+) -> None:
+    """Delete an initiative ``user`` may change; the log keeps what it was."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative_id)
+    if not can_change_initiative(user, initiative):
+        raise NotAllowedError(str(INITIATIVE_NOT_YOURS))
+    _log_initiative(
+        _web_context(user, context), initiative, old=_initiative_text(initiative), new="",
+        branch=_initiative_branch(initiative),
+    )  # fmt: skip
+    initiative.delete()
+
+
+def _scenario_text(scenario: Scenario) -> str:
+    levers = json.dumps(scenario.levers, ensure_ascii=False, sort_keys=True)
+    target = "" if scenario.target_count is None else scenario.target_count
+    return f"{scenario.name} | {scenario.scope_code} | {scenario.year} | {target} | {levers}"
+
+
+def _log_scenario(context: WriteContext, scenario: Scenario, *, old: str, new: str) -> None:
+    branch = scenario.scope_code.upper()
+    _log_changes(
+        context,
+        entity=SCENARIO_ENTITY,
+        field="scenario",
+        changes=[
+            Change(scenario.year, None, None if branch == PROVINCE_CODE else branch,
+                   f"scenario/{scenario.pk}", old, new)
+        ],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def scenario_save(
+    *,
+    user: User,
+    scenario_id: int | None,
+    name: str,
+    year: int,
+    scope_code: str,
+    target_count: int | None,
+    levers: list[dict[str, Any]],
+    context: WriteContext | None = None,
+) -> Scenario:
+    """Save a new scenario (``scenario_id`` None) or overwrite one ``user`` may change;
+    the scope must lie within the user's; logged."""
+    if not has_role(user, Role.MANAGER):
+        raise NotAllowedError(str(SCENARIO_ROLE))
+    if scenario_id is None:
+        scenario = Scenario(created_by_id=user.pk)
+        old = ""
+    else:
+        scenario = Scenario.objects.select_for_update().get(pk=scenario_id)
+        if not can_change_scenario(user, scenario):
+            raise NotAllowedError(str(SCENARIO_NOT_YOURS))
+        old = _scenario_text(scenario)
+    if not _scenario_scope_within(user, scope_code):
+        raise NotAllowedError(str(SCENARIO_OUTSIDE_SCOPE % {"branches": _scope_names(user)}))
+    scenario.name = name
+    scenario.year = year
+    scenario.scope_code = scope_code
+    scenario.target_count = target_count
+    scenario.levers = levers
+    scenario.full_clean(exclude=["created_by"])
+    scenario.save()
+    new = _scenario_text(scenario)
+    if new != old:
+        _log_scenario(_web_context(user, context), scenario, old=old, new=new)
+    return scenario
+
+
+@transaction.atomic
+def scenario_delete(*, user: User, scenario_id: int, context: WriteContext | None = None) -> None:
+    """Delete a scenario ``user`` may change; the log keeps what it was."""
+    scenario = Scenario.objects.select_for_update().get(pk=scenario_id)
+    if not can_change_scenario(user, scenario):
+        raise NotAllowedError(str(SCENARIO_NOT_YOURS))
+    _log_scenario(_web_context(user, context), scenario, old=_scenario_text(scenario), new="")
+    scenario.delete()

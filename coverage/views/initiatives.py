@@ -1,7 +1,10 @@
 """Initiatives: the list with expected vs observed enrolments, the form, chart marks.
 
-Viewers read; admins and managers create, change and delete. The observed change
-is an association, never a measured effect, and the page says so.
+Viewers read; admins and managers create, and change or delete what their scope
+allows (``coverage.services.can_change_initiative``: their own initiatives within
+their branches, or any as a province-wide manager). Every write goes through the
+services and the change log; a refused one is answered 403 with the reason. The
+observed change is an association, never a measured effect, and the page says so.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import charts, selectors
+from .. import charts, selectors, services
 from ..access import has_role
 from ..calculations import Period
 from ..forms_manager import InitiativeForm
@@ -27,7 +30,7 @@ from ..initiative_selectors import (
 )
 from ..models import Initiative, Role
 from ..summaries import SummaryError, parse_period, scope_or_error
-from .guards import role_required
+from .guards import problem, role_required
 from .planner import month_label
 
 
@@ -72,6 +75,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
                 "start": start_period(item),
                 "observed": change,
                 "difference": None if observed is None else observed - item.expected_enrolments,
+                "can_change": services.can_change_initiative(request.user, item),
             }
         )
     context = {
@@ -82,18 +86,40 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     return render(request, "initiatives/list.html", context)
 
 
+def _fields(data: dict[str, Any]) -> services.InitiativeFields:
+    """The form's cleaned data as the service takes it."""
+    return services.InitiativeFields(
+        name=data["name"],
+        kind=data["kind"],
+        start_date=data["start_date"],
+        end_date=data.get("end_date"),
+        branch_codes=tuple(branch.code for branch in data.get("branches") or ()),
+        region_codes=tuple(region.bps_code for region in data.get("regions") or ()),
+        sector_codes=tuple(sector.code for sector in data.get("sectors") or ()),
+        segment_codes=tuple(segment.code for segment in data.get("segments") or ()),
+        expected_enrolments=data.get("expected_enrolments") or 0,
+        note=data.get("note") or "",
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.ADMIN)
 def initiative_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """``/inisiatif/baru/`` and ``/inisiatif/<id>/ubah/``."""
     instance = get_object_or_404(Initiative, pk=pk) if pk is not None else None
-    form = InitiativeForm(request.POST or None, instance=instance)
+    if instance is not None and not services.can_change_initiative(request.user, instance):
+        return problem(request, str(services.INITIATIVE_NOT_YOURS), status=403)
+    form = InitiativeForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
-        initiative = form.save(commit=False)
-        if initiative.created_by_id is None:
-            initiative.created_by = request.user  # type: ignore[assignment]
-        initiative.save()
-        form.save_m2m()
+        try:
+            if instance is None:
+                services.initiative_create(user=request.user, fields=_fields(form.cleaned_data))
+            else:
+                services.initiative_update(
+                    user=request.user, initiative_id=instance.pk, fields=_fields(form.cleaned_data)
+                )
+        except services.NotAllowedError as error:
+            return problem(request, error.message, status=403)
         return redirect("coverage:initiatives")
     return render(request, "initiatives/form.html", {"form": form, "instance": instance})
 
@@ -101,7 +127,12 @@ def initiative_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @require_POST
 @role_required(Role.ADMIN)
 def initiative_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(Initiative, pk=pk).delete()
+    """``/inisiatif/<id>/hapus/`` (POST, confirmed in the page first)."""
+    item = get_object_or_404(Initiative, pk=pk)
+    try:
+        services.initiative_delete(user=request.user, initiative_id=item.pk)
+    except services.NotAllowedError as error:
+        return problem(request, error.message, status=403)
     return redirect("coverage:initiatives")
 
 

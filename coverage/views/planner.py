@@ -1,9 +1,10 @@
 """The scenario planner ("Simulasi"): levers in, baseline vs scenario out; saved scenarios.
 
-Anyone logged in may open and try the planner; only managers save, update and
-delete scenarios. Every projection starts from the latest month with data and is
-recomputed from current figures each time (``coverage.scenarios`` does the
-arithmetic).
+Anyone logged in may open and try the planner; only managers save, and only a
+scenario of their scope may be overwritten or deleted (their own within their
+branches, or any by a province-wide manager; ``coverage.services``). Every
+projection starts from the latest month with data and is recomputed from current
+figures each time (``coverage.scenarios`` does the arithmetic).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import charts, selectors
+from .. import charts, selectors, services
 from ..access import has_role
 from ..calculations import PROVINCE_CODE, Period, Scope, active_series
 from ..forms_manager import (
@@ -197,14 +198,18 @@ def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             save_form.is_valid()
             save_form.add_error(None, _("Isi setidaknya satu pengungkit sebelum menyimpan."))
         elif action == "simpan" and valid and save_form.is_valid():
-            scenario = save_form.save(commit=False)
-            scenario.year = year
-            scenario.scope_code = base.scope.code
-            scenario.target_count = planner_form.cleaned_data.get("target_count")
-            scenario.levers = [lever.as_dict() for lever in levers]
-            if scenario.created_by_id is None:
-                scenario.created_by = request.user  # type: ignore[assignment]
-            scenario.save()
+            try:
+                scenario = services.scenario_save(
+                    user=request.user,
+                    scenario_id=saved.pk if saved else None,
+                    name=save_form.cleaned_data["name"],
+                    year=year,
+                    scope_code=base.scope.code,
+                    target_count=planner_form.cleaned_data.get("target_count"),
+                    levers=[lever.as_dict() for lever in levers],
+                )
+            except services.NotAllowedError as error:
+                return problem(request, error.message, status=403)
             return redirect("coverage:planner_scenario", pk=scenario.pk)
         target = planner_form.cleaned_data.get("target_count") if valid else None
     else:
@@ -253,7 +258,13 @@ def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 @role_required(Role.MANAGER)
 def delete_scenario(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(Scenario, pk=pk).delete()
+    """``/simulasi/<id>/hapus/`` (POST, confirmed in the page first): only a scenario the
+    manager may change (``coverage.services.can_change_scenario``), else 403."""
+    scenario = get_object_or_404(Scenario, pk=pk)
+    try:
+        services.scenario_delete(user=request.user, scenario_id=scenario.pk)
+    except services.NotAllowedError as error:
+        return problem(request, error.message, status=403)
     return redirect("coverage:planner")
 
 

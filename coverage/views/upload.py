@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from .. import importers
 from ..access import user_branch_codes, writable_region_codes
+from ..exports import neutralise_sheet, neutralise_text
 from ..forms import KIND_LABELS, UploadConfirmForm, UploadForm
 from ..importers import KINDS, ImportResult, RowError, parse_file
 from ..models import ChangeSource, Role
@@ -372,7 +373,9 @@ def upload_template(request: HttpRequest, kind: str, extension: str) -> HttpResp
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(_columns(kind))
-        writer.writerow(EXAMPLES[kind])
+        writer.writerow(
+            [neutralise_text(cell) if isinstance(cell, str) else cell for cell in EXAMPLES[kind]]
+        )
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
@@ -423,6 +426,8 @@ def _xlsx_template(kind: str) -> bytes:
     notes.column_dimensions["C"].width = 90
     for row_cells in notes.iter_rows(min_row=2):
         row_cells[2].alignment = Alignment(wrap_text=True, vertical="top")
+    neutralise_sheet(sheet)
+    neutralise_sheet(notes)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
