@@ -223,3 +223,135 @@ def programme_as_dict(status: ProgrammeStatus) -> dict[str, object]:
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+# --- the funded workers against the regency's participants and gap ---------------------
+
+
+@dataclass(frozen=True)
+class RegionShare:
+    """A regency row of a programme with the funded workers' shares.
+
+    ``share_of_bpu_pct`` = 100 × enrolled / the regency's active BPU participants;
+    ``share_of_gap_pct`` = 100 × enrolled / the regency's UCJ coverage gap (workers
+    still missing to its target), both in the same month; ``None`` without a figure.
+    """
+
+    row: RegionProgress
+    bpu_active: int | None
+    share_of_bpu_pct: Decimal | None
+    gap_count: int | None
+    share_of_gap_pct: Decimal | None
+
+
+def region_shares(
+    status: ProgrammeStatus,
+    *,
+    bpu_active: Mapping[str, int] | None,
+    gap_counts: Mapping[str, int | None] | None,
+) -> list[RegionShare]:
+    """``status.by_region`` with shares; ``None`` mappings mean the month has no counts."""
+    shares = []
+    for row in status.by_region:
+        bpu = None if bpu_active is None else bpu_active.get(row.code, 0)
+        gap = None if gap_counts is None else gap_counts.get(row.code)
+        shares.append(
+            RegionShare(
+                row=row,
+                bpu_active=bpu,
+                share_of_bpu_pct=share_pct(row.enrolled, bpu),
+                gap_count=gap,
+                share_of_gap_pct=share_pct(row.enrolled, gap),
+            )
+        )
+    return shares
+
+
+# --- the regency league table ("Peringkat kabupaten/kota") ------------------------------
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A regency's Pemda commitment in a year; an empty ``regulation`` means none."""
+
+    region_code: str
+    regulation: str
+    budget_idr: int
+    village_apparatus_total: int
+    village_apparatus_covered: int
+
+    @property
+    def has_regulation(self) -> bool:
+        return bool(self.regulation.strip())
+
+    @property
+    def village_covered_pct(self) -> Decimal | None:
+        return share_pct(self.village_apparatus_covered, self.village_apparatus_total)
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    """One regency in the league table: figures from the coverage service, formatted only.
+
+    ``change_pp`` = UCJ coverage in ``t`` − UCJ coverage in ``t − 12`` (percentage
+    points), ``None`` when either month has no figure.
+    """
+
+    code: str
+    name: str
+    coverage_pct: Fraction | None
+    change_pp: Fraction | None
+    pace_ratio: Fraction | None
+    probability: Fraction | None
+    commitment: Commitment | None
+
+    @property
+    def probability_pct(self) -> Fraction | None:
+        """The probability (0–1) as a percentage, as pages print it."""
+        return None if self.probability is None else self.probability * 100
+
+
+LEAGUE_SORTS = (
+    "coverage",
+    "change",
+    "pace",
+    "probability",
+    "regulation",
+    "budget",
+    "village",
+    "name",
+)
+
+
+def change_pp(current: Fraction | None, previous: Fraction | None) -> Fraction | None:
+    if current is None or previous is None:
+        return None
+    return current - previous
+
+
+def sort_league(rows: list[LeagueRow], *, key: str, descending: bool) -> list[LeagueRow]:
+    """Rows ordered by ``key`` (one of ``LEAGUE_SORTS``); rows without a value always last,
+    ties by BPS code."""
+
+    def value(row: LeagueRow) -> object:
+        commitment = row.commitment
+        if key == "coverage":
+            return row.coverage_pct
+        if key == "change":
+            return row.change_pp
+        if key == "pace":
+            return row.pace_ratio
+        if key == "probability":
+            return row.probability
+        if key == "regulation":
+            return None if commitment is None else int(commitment.has_regulation)
+        if key == "budget":
+            return None if commitment is None else commitment.budget_idr
+        if key == "village":
+            return None if commitment is None else commitment.village_covered_pct
+        return row.name.casefold()
+
+    present = sorted((row for row in rows if value(row) is not None), key=lambda row: row.code)
+    present.sort(key=value, reverse=descending)  # type: ignore[arg-type]
+    missing = sorted((row for row in rows if value(row) is None), key=lambda row: row.code)
+    return present + missing
