@@ -1,15 +1,20 @@
 """Specs for ``coverage.programmes``: the Pemda programme figures, from hand-computed budgets."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 from coverage.calculations import Period
 from coverage.programmes import (
+    Commitment,
+    LeagueRow,
     ProgrammeTerms,
+    change_pp,
     months_left_at_current_enrolment,
     programme_as_dict,
     programme_status,
     quota_fill_pct,
     share_pct,
+    sort_league,
     spent_idr,
 )
 
@@ -157,3 +162,47 @@ def test_share_pct_is_null_without_a_whole() -> None:
     assert share_pct(10, None) is None
     assert share_pct(10, 0) is None
     assert share_pct(1, 3) == Decimal("33.33")
+
+
+def league_row(code: str, coverage: int | None, **changes: object) -> LeagueRow:
+    values: dict[str, object] = {
+        "code": code,
+        "name": f"Wilayah {code}",
+        "coverage_pct": None if coverage is None else Fraction(coverage),
+        "change_pp": None,
+        "pace_ratio": None,
+        "probability": None,
+        "commitment": None,
+    }
+    values.update(changes)
+    return LeagueRow(**values)  # type: ignore[arg-type]
+
+
+def test_league_sorts_descending_with_missing_values_last() -> None:
+    rows = [league_row("5301", 10), league_row("5302", None), league_row("5303", 30)]
+    ordered = sort_league(rows, key="coverage", descending=True)
+    assert [row.code for row in ordered] == ["5303", "5301", "5302"]
+    ordered = sort_league(rows, key="coverage", descending=False)
+    assert [row.code for row in ordered] == ["5301", "5303", "5302"]
+
+
+def test_league_sorts_by_regulation_and_budget_from_commitments() -> None:
+    with_rule = Commitment("5301", "Perbup 1/2024", 100, 10, 5)
+    without = Commitment("5302", "", 900, 10, 10)
+    rows = [league_row("5302", 1, commitment=without), league_row("5301", 1, commitment=with_rule),
+            league_row("5303", 1)]  # fmt: skip
+    assert [r.code for r in sort_league(rows, key="regulation", descending=True)] == [
+        "5301", "5302", "5303"
+    ]  # fmt: skip
+    assert [r.code for r in sort_league(rows, key="budget", descending=True)] == [
+        "5302", "5301", "5303"
+    ]  # fmt: skip
+
+
+def test_change_over_twelve_months_is_in_points_and_null_without_a_year_earlier() -> None:
+    assert change_pp(Fraction(45), Fraction(41, 2)) == Fraction(49, 2)
+    assert change_pp(Fraction(45), None) is None
+
+
+def test_probability_is_shown_as_a_percentage() -> None:
+    assert league_row("5301", 1, probability=Fraction(3, 100)).probability_pct == 3
