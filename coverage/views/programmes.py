@@ -276,6 +276,11 @@ CHOOSE_KIND = gettext_lazy("Pilih jenis data program.")
 CHOOSE_FILE = gettext_lazy("Pilih berkas .csv atau .xlsx.")
 
 
+def _user_id(request: HttpRequest) -> int:
+    """The logged-in user's id (the views below require a login)."""
+    return int(cast(int, request.user.pk))
+
+
 @dataclass
 class ProgrammeEvaluation:
     parsed: ImportResult
@@ -323,7 +328,7 @@ def programme_upload(request: HttpRequest) -> HttpResponse:
     if upload_file is None:
         return _upload_page(request, status=400, problem_text=str(CHOOSE_FILE))
     sha256 = stage_upload(
-        user_id=request.user.pk, kind=kind, name=upload_file.name or "", data=upload_file.read()
+        user_id=_user_id(request), kind=kind, name=upload_file.name or "", data=upload_file.read()
     )
     return redirect("coverage:programme_upload_preview", sha256=sha256)
 
@@ -333,7 +338,7 @@ def programme_upload(request: HttpRequest) -> HttpResponse:
 def programme_upload_preview(request: HttpRequest, sha256: str) -> HttpResponse:
     if user_branch_codes(request.user) is not None:
         return _upload_page(request, status=403, problem_text=str(PROVINCE_ONLY))
-    staged = staged_upload(user_id=request.user.pk, sha256=sha256)
+    staged = staged_upload(user_id=_user_id(request), sha256=sha256)
     if staged is None or staged.kind not in PROGRAMME_KINDS:
         return _upload_page(request, status=410, problem_text=str(EXPIRED))
     evaluation = evaluate(kind=staged.kind, name=staged.name, data=staged.data)
@@ -359,7 +364,7 @@ def _preview_page(
 def programme_upload_apply(request: HttpRequest) -> HttpResponse:
     if user_branch_codes(request.user) is not None:
         return _upload_page(request, status=403, problem_text=str(PROVINCE_ONLY))
-    staged = staged_upload(user_id=request.user.pk, sha256=request.POST.get("sha256", ""))
+    staged = staged_upload(user_id=_user_id(request), sha256=request.POST.get("sha256", ""))
     if (
         staged is None
         or staged.kind != request.POST.get("kind")
@@ -370,11 +375,11 @@ def programme_upload_apply(request: HttpRequest) -> HttpResponse:
     if not evaluation.ok:
         return _preview_page(request, staged, evaluation, status=400)
     context = WriteContext(
-        user_id=request.user.pk, source=ChangeSource.UPLOAD, source_detail=staged.name
+        user_id=_user_id(request), source=ChangeSource.UPLOAD, source_detail=staged.name
     )
     records = cast(list[ProgrammeImportRecord], evaluation.parsed.records)
     result = programme_apply_import(staged.kind, records, dry_run=False, context=context)
-    staged_discard(user_id=request.user.pk, sha256=staged.sha256)
+    staged_discard(user_id=_user_id(request), sha256=staged.sha256)
     messages.success(
         request,
         ngettext(
