@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from . import programme_selectors
-from .models import PROVINCE_CODE
 from .summaries import DashboardData
 from .templatetags.idformat import idint, idpct, idperiod
 
@@ -55,9 +54,7 @@ def programme_paragraphs(data: DashboardData) -> list[str]:
         terms = status.terms
         values = {
             "name": terms.name,
-            "funder": programme_selectors.funder_name(terms.funder_code, names)
-            if terms.funder_code != PROVINCE_CODE
-            else _("Pemprov NTT"),
+            "funder": programme_selectors.funder_name(terms.funder_code, names),
             "spent": idint(status.spent_idr),
             "budget": idint(terms.budget_idr),
         }

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Max, Sum
+from django.utils.translation import gettext as _
 
 from .calculations import PROVINCE_CODE, Period
 from .models import (
-    PROVINCE_NAME,
     MonthlyTotal,
     Programme,
     ProgrammeEnrolment,
@@ -44,7 +44,8 @@ def region_names() -> dict[str, str]:
 
 
 def funder_name(code: str, names: dict[str, str]) -> str:
-    return PROVINCE_NAME if code == PROVINCE_CODE else names.get(code, code)
+    """Who pays: "Pemprov NTT" for the province, else the regency's name."""
+    return _("Pemprov NTT") if code == PROVINCE_CODE else names.get(code, code)
 
 
 def programme_terms(*, region_code: str | None = None) -> list[ProgrammeTerms]:

@@ -157,7 +157,7 @@ def test_league_table_lists_regencies_by_coverage_with_commitments(
     assert response.status_code == 200
     assert "bukan penilaian resmi Paritrana" in page
     assert page.index("Kota Kupang") < page.index("Ende")  # 56,00% before 20,00%
-    assert "Ya · Perbup Ende 5/2024" in page
+    assert "Ya Perbup Ende 5/2024" in page
     assert "Rp950.000.000" in page
     assert "1.700 / 2.300" in page
     assert page.count("Sumba Barat") == 2  # Sumba Barat and Sumba Barat Daya, each once
