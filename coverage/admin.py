@@ -415,3 +415,187 @@ class TargetAdmin(ServiceWriteAdmin):
             f"{'' if obj.target_pct is None else obj.target_pct}",
         )
         obj.delete()
+
+
+# --- Pemda programmes ---------------------------------------------------------------------
+# Reference data for the whole province: editable by province-wide managers only; every
+# save and delete goes through the programme services (and so the change log).
+
+from .access import has_role  # noqa: E402
+from .calculations import Period  # noqa: E402
+from .models import (  # noqa: E402
+    Programme,
+    ProgrammeEnrolment,
+    ProgrammeQuota,
+    RegencyCommitment,
+    Role,
+)
+from .programme_records import (  # noqa: E402
+    CommitmentRecord,
+    EnrolmentRecord,
+    ProgrammeRecord,
+    QuotaRecord,
+)
+
+ENROLMENT_NO_QUOTA = gettext_lazy(
+    "Program ini tidak punya kuota untuk kabupaten/kota tersebut; isi kuotanya dulu."
+)
+ENROLMENT_OUTSIDE = gettext_lazy("Bulan ini di luar masa program (%(start)s sampai %(end)s).")
+
+
+def province_manager(request: HttpRequest) -> bool:
+    """Programmes and commitments concern every regency: a manager with province-wide scope."""
+    return has_role(request.user, Role.MANAGER) and user_branch_codes(request.user) is None
+
+
+class ProgrammeReferenceAdmin(admin.ModelAdmin):
+    """Seen by admins and managers, changed by province-wide managers only."""
+
+    key_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.key_fields if obj is not None else ()
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, Role.ADMIN)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, Role.ADMIN)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return province_manager(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return province_manager(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return province_manager(request)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.programme_object_delete(instance=obj, context=_context(request))
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ProgrammeReferenceAdmin):
+    list_display = ["code", "name", "funder", "year", "budget_idr", "contribution_idr"]
+    list_filter = ["year"]
+    search_fields = ["code", "name"]
+    key_fields = ("code",)
+
+    def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
+        record = ProgrammeRecord(
+            code=obj.code,
+            name=obj.name,
+            funder_code=obj.funder_code,
+            year=obj.year,
+            budget_idr=obj.budget_idr,
+            contribution_idr=obj.contribution_idr,
+            start_year=obj.start_year,
+            start_month=obj.start_month,
+            end_year=obj.end_year,
+            end_month=obj.end_month,
+        )
+        services.programmes_save(records=[record], context=_context(request))
+        obj.pk = Programme.objects.values_list("pk", flat=True).get(code=obj.code)
+
+
+@admin.register(ProgrammeQuota)
+class ProgrammeQuotaAdmin(ProgrammeReferenceAdmin):
+    list_display = ["programme", "region", "quota"]
+    list_filter = ["programme"]
+    list_select_related = ["programme", "region"]
+    key_fields = ("programme", "region")
+
+    def save_model(
+        self, request: HttpRequest, obj: ProgrammeQuota, form: Any, change: bool
+    ) -> None:
+        record = QuotaRecord(
+            programme_code=obj.programme.code, region_code=obj.region_id, quota=obj.quota
+        )
+        services.programme_quotas_save(records=[record], context=_context(request))
+        obj.pk = ProgrammeQuota.objects.values_list("pk", flat=True).get(
+            programme=obj.programme, region_id=obj.region_id
+        )
+
+
+class ProgrammeEnrolmentForm(forms.ModelForm):
+    """The import's rules: a quota for the regency, a month within the programme."""
+
+    class Meta:
+        model = ProgrammeEnrolment
+        fields = ["year", "month", "programme", "region", "enrolled"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        programme, region = data.get("programme"), data.get("region")
+        year, month = data.get("year"), data.get("month")
+        if programme is None or region is None:
+            return data
+        if not ProgrammeQuota.objects.filter(programme=programme, region=region).exists():
+            self.add_error("region", str(ENROLMENT_NO_QUOTA))
+        if year and month and 1 <= month <= 12:
+            start = Period(programme.start_year, programme.start_month)
+            end = Period(programme.end_year, programme.end_month)
+            if not start <= Period(year, month) <= end:
+                self.add_error("month", str(ENROLMENT_OUTSIDE % {"start": start, "end": end}))
+        return data
+
+
+@admin.register(ProgrammeEnrolment)
+class ProgrammeEnrolmentAdmin(ProgrammeReferenceAdmin):
+    form = ProgrammeEnrolmentForm
+    list_display = ["year", "month", "programme", "region", "enrolled"]
+    list_filter = ["programme", "year"]
+    list_select_related = ["programme", "region"]
+    key_fields = ("year", "month", "programme", "region")
+
+    def save_model(
+        self, request: HttpRequest, obj: ProgrammeEnrolment, form: Any, change: bool
+    ) -> None:
+        record = EnrolmentRecord(
+            year=obj.year,
+            month=obj.month,
+            programme_code=obj.programme.code,
+            region_code=obj.region_id,
+            enrolled=obj.enrolled,
+        )
+        services.programme_enrolment_save(records=[record], context=_context(request))
+        obj.pk = ProgrammeEnrolment.objects.values_list("pk", flat=True).get(
+            year=obj.year, month=obj.month, programme=obj.programme, region_id=obj.region_id
+        )
+
+
+@admin.register(RegencyCommitment)
+class RegencyCommitmentAdmin(ProgrammeReferenceAdmin):
+    list_display = [
+        "year",
+        "region",
+        "regulation",
+        "budget_idr",
+        "village_apparatus_covered",
+        "village_apparatus_total",
+    ]
+    list_filter = ["year"]
+    list_select_related = ["region"]
+    key_fields = ("year", "region")
+
+    def save_model(
+        self, request: HttpRequest, obj: RegencyCommitment, form: Any, change: bool
+    ) -> None:
+        record = CommitmentRecord(
+            year=obj.year,
+            region_code=obj.region_id,
+            regulation=obj.regulation.strip(),
+            budget_idr=obj.budget_idr,
+            village_apparatus_total=obj.village_apparatus_total,
+            village_apparatus_covered=obj.village_apparatus_covered,
+        )
+        services.commitments_save(records=[record], context=_context(request))
+        obj.pk = RegencyCommitment.objects.values_list("pk", flat=True).get(
+            year=obj.year, region_id=obj.region_id
+        )

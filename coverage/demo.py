@@ -17,6 +17,7 @@ from decimal import Decimal
 import numpy as np
 
 from .calculations import Period
+from .programme_records import CommitmentRecord, EnrolmentRecord, ProgrammeRecord, QuotaRecord
 
 FIRST_PERIOD = Period(2023, 1)
 LAST_PERIOD = Period(2025, 4)
@@ -250,3 +251,127 @@ def expected_province_active(period: Period) -> int:
     """Rough size of the province total, for sanity checks in tests."""
     step = period.index - FIRST_PERIOD.index
     return int(PROVINCE_ACTIVE_START * math.pow(1 + MONTHLY_GROWTH, step))
+
+
+# --- Pemda programmes (Data contoh) -----------------------------------------------------
+
+DEMO_PROGRAMME_CODE = "PEKERJA-RENTAN-2025"
+DEMO_PROGRAMME_WORKERS = 100_000
+DEMO_CONTRIBUTION_IDR = 16_800
+# Share of the quota enrolled at the end of each month: sign-ups ramp up as the
+# regencies' lists of pekerja rentan are verified.
+DEMO_ENROLMENT_RAMP = {Period(2025, 2): 0.18, Period(2025, 3): 0.41, Period(2025, 4): 0.63}
+DEMO_REGENCY_PROGRAMME_CODE = "PERANGKAT-DESA-SIKKA-2025"
+DEMO_REGENCY_RAMP = {
+    Period(2025, 1): 1_150,
+    Period(2025, 2): 1_310,
+    Period(2025, 3): 1_420,
+    Period(2025, 4): 1_465,
+}
+# (regulation number or "" for none, APBD budget for workers, village apparatus total, covered)
+DEMO_COMMITMENTS = {
+    "5371": ("Perwali Kota Kupang No. 21 Tahun 2023 (contoh)", 2_400_000_000, 0, 0),
+    "5306": ("Perbup Belu No. 9 Tahun 2023 (contoh)", 1_850_000_000, 1_010, 1_010),
+    "5310": ("Perbup Sikka No. 12 Tahun 2024 (contoh)", 322_560_000, 1_600, 1_465),
+    "5311": ("Perbup Ende No. 5 Tahun 2024 (contoh)", 950_000_000, 2_300, 1_700),
+    "5315": ("Perbup Manggarai Barat No. 17 Tahun 2024 (contoh)", 780_000_000, 1_690, 900),
+    "5302": ("", 400_000_000, 1_560, 420),
+    "5303": ("", 300_000_000, 1_770, 350),
+    "5304": ("", 0, 2_660, 0),
+    "5313": ("Perbup Manggarai No. 3 Tahun 2025 (contoh)", 620_000_000, 1_710, 800),
+    "5321": ("", 0, 1_270, 0),
+    "5309": ("", 250_000_000, 2_290, 600),
+    "5312": ("", 150_000_000, 1_350, 300),
+}
+
+
+def demo_programme_quotas() -> dict[str, int]:
+    """The 100.000 workers spread over the 22 regencies by population (largest remainder)."""
+    total = sum(POPULATION.values())
+    exact = {code: DEMO_PROGRAMME_WORKERS * pop / total for code, pop in POPULATION.items()}
+    quotas = {code: math.floor(value) for code, value in exact.items()}
+    short = DEMO_PROGRAMME_WORKERS - sum(quotas.values())
+    for code in sorted(exact, key=lambda c: (quotas[c] - exact[c], c))[:short]:
+        quotas[code] += 1
+    return quotas
+
+
+def demo_programmes(
+    seed: int = 2025,
+) -> tuple[list[ProgrammeRecord], list[QuotaRecord], list[EnrolmentRecord], list[CommitmentRecord]]:
+    """Programmes, quotas, monthly enrolment and 2025 commitments, as programme records.
+
+    A provincial programme for 100.000 pekerja rentan (February–December 2025,
+    Rp16.800 a month, a budget of twelve months at full quota) and a regency-funded
+    one for Sikka's perangkat desa; names say "Data contoh".
+    """
+    rng = np.random.default_rng(seed)
+    programmes = [
+        ProgrammeRecord(
+            code=DEMO_PROGRAMME_CODE,
+            name="Perlindungan 100.000 pekerja rentan (Data contoh)",
+            funder_code="53",
+            year=2025,
+            budget_idr=DEMO_PROGRAMME_WORKERS * DEMO_CONTRIBUTION_IDR * 12,
+            contribution_idr=DEMO_CONTRIBUTION_IDR,
+            start_year=2025,
+            start_month=2,
+            end_year=2025,
+            end_month=12,
+        ),
+        ProgrammeRecord(
+            code=DEMO_REGENCY_PROGRAMME_CODE,
+            name="Perangkat desa Kabupaten Sikka (Data contoh)",
+            funder_code="5310",
+            year=2025,
+            budget_idr=1_600 * DEMO_CONTRIBUTION_IDR * 12,
+            contribution_idr=DEMO_CONTRIBUTION_IDR,
+            start_year=2025,
+            start_month=1,
+            end_year=2025,
+            end_month=12,
+        ),
+    ]
+    quotas = demo_programme_quotas()
+    quota_records = [
+        QuotaRecord(programme_code=DEMO_PROGRAMME_CODE, region_code=code, quota=quota)
+        for code, quota in sorted(quotas.items())
+    ]
+    quota_records.append(
+        QuotaRecord(programme_code=DEMO_REGENCY_PROGRAMME_CODE, region_code="5310", quota=1_600)
+    )
+    # Some regencies verify their lists faster than others; the pace holds month to month.
+    speed = {code: float(np.clip(rng.normal(1.0, 0.22), 0.45, 1.45)) for code in sorted(quotas)}
+    enrolment = [
+        EnrolmentRecord(
+            year=period.year,
+            month=period.month,
+            programme_code=DEMO_PROGRAMME_CODE,
+            region_code=code,
+            enrolled=min(quotas[code], int(round(quotas[code] * share * speed[code]))),
+        )
+        for period, share in DEMO_ENROLMENT_RAMP.items()
+        for code in sorted(quotas)
+    ]
+    enrolment += [
+        EnrolmentRecord(
+            year=period.year,
+            month=period.month,
+            programme_code=DEMO_REGENCY_PROGRAMME_CODE,
+            region_code="5310",
+            enrolled=enrolled,
+        )
+        for period, enrolled in DEMO_REGENCY_RAMP.items()
+    ]
+    commitments = [
+        CommitmentRecord(
+            year=2025,
+            region_code=code,
+            regulation=regulation,
+            budget_idr=budget,
+            village_apparatus_total=total,
+            village_apparatus_covered=covered,
+        )
+        for code, (regulation, budget, total, covered) in sorted(DEMO_COMMITMENTS.items())
+    ]
+    return programmes, quota_records, enrolment, commitments

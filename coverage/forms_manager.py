@@ -343,3 +343,113 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
         if start and end and end < start:
             self.add_error("end_date", _("Tanggal selesai tidak boleh sebelum tanggal mulai."))
         return data
+
+
+# --- the Pemda budget lever -------------------------------------------------------------
+
+from .scenarios import (  # noqa: E402
+    DEFAULT_CONTRIBUTION_IDR,
+    BudgetLever,
+    budget_lever,
+    budget_participants,
+)
+
+MAX_BUDGET_IDR = 100_000_000_000_000
+MAX_BUDGET_MONTHS = 120
+
+
+class BudgetLeverForm(forms.Form):
+    """ "Rp X selama M bulan mulai bulan S": the workers a Pemda budget pays for, added once.
+
+    An empty budget means no budget lever.
+    """
+
+    budget_idr = forms.IntegerField(
+        label=gettext_lazy("Anggaran (Rp)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_BUDGET_IDR,
+        error_messages={
+            "min_value": gettext_lazy("Anggaran minimal Rp1."),
+            "max_value": gettext_lazy("Anggaran paling besar Rp100 triliun."),
+            "invalid": gettext_lazy("Isi anggaran dengan bilangan bulat rupiah, tanpa titik."),
+        },
+    )
+    months = forms.IntegerField(
+        label=gettext_lazy("Selama (bulan)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_BUDGET_MONTHS,
+        error_messages={
+            "min_value": gettext_lazy("Lama pembiayaan minimal 1 bulan."),
+            "max_value": gettext_lazy("Lama pembiayaan paling lama 120 bulan."),
+            "invalid": gettext_lazy("Isi lama pembiayaan dengan bilangan bulat bulan."),
+        },
+    )
+    start = forms.CharField(label=gettext_lazy("Mulai bulan"), required=False, widget=MONTH_INPUT)
+    contribution_idr = forms.IntegerField(
+        label=gettext_lazy("Iuran per pekerja per bulan (Rp)"),
+        required=False,
+        min_value=1,
+        max_value=10_000_000,
+        error_messages={
+            "min_value": gettext_lazy("Iuran minimal Rp1."),
+            "invalid": gettext_lazy("Isi iuran dengan bilangan bulat rupiah, tanpa titik."),
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("budget_idr") is None:
+            data["unused"] = not self.errors
+            return data
+        data["unused"] = False
+        if data.get("months") is None and "months" not in self.errors:
+            self.add_error("months", _("Isi lama pembiayaan dalam bulan."))
+        start = (data.get("start") or "").strip()
+        try:
+            data["start_period"] = Period.parse(start)
+        except InvalidPeriod:
+            self.add_error("start", _("Isi bulan mulai dengan format TTTT-BB, misalnya 2025-06."))
+        contribution = data.get("contribution_idr") or DEFAULT_CONTRIBUTION_IDR
+        data["contribution_idr"] = contribution
+        months = data.get("months")
+        if (
+            months
+            and not self.errors
+            and budget_participants(
+                budget_idr=data["budget_idr"], months=months, contribution_idr=contribution
+            )
+            == 0
+        ):
+            self.add_error(
+                "budget_idr",
+                _("Anggaran ini tidak cukup untuk membiayai satu pekerja selama %(months)s bulan.")
+                % {"months": months},
+            )
+        return data
+
+    def lever(self) -> BudgetLever | None:
+        data = self.cleaned_data
+        if data.get("unused", True):
+            return None
+        return budget_lever(
+            budget_idr=int(data["budget_idr"]),
+            months=int(data["months"]),
+            start=data["start_period"],
+            contribution_idr=int(data["contribution_idr"]),
+            label=_("Anggaran pemda"),
+        )
+
+
+def budget_initial(levers: list[Lever], *, start: Period) -> dict[str, Any]:
+    """The budget form's values: a saved budget lever's, else an empty budget from ``start``."""
+    for lever in levers:
+        if isinstance(lever, BudgetLever):
+            return {
+                "budget_idr": lever.budget_idr,
+                "months": lever.months,
+                "start": str(lever.start),
+                "contribution_idr": lever.contribution_idr,
+            }
+    return {"start": str(start), "contribution_idr": DEFAULT_CONTRIBUTION_IDR}

@@ -66,6 +66,7 @@ from .narrative import (
     narrative_paragraphs,
     status_words,
 )
+from .programme_report import programme_paragraphs
 from .scenarios import HORIZON_MONTHS, NamedScenario, ScenarioResult, project_named
 from .summaries import DashboardData, load_dashboard
 
@@ -224,6 +225,7 @@ def report_html(
     with translation.override(lang):
         data = load_dashboard(period=period, scope_code=scope_code, basis=basis)
         context = report_context(data, approved=approved, printed_at=printed_at)
+        context["narrative"] = [*context["narrative"], *programme_paragraphs(data)]
         if scenarios:
             context.update(scenario_context(data, scenarios))
         return render_to_string(TEMPLATE, context)

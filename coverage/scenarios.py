@@ -96,7 +96,7 @@ class Lever:
 
 
 def levers_from_json(data: Iterable[Mapping[str, Any]]) -> list[Lever]:
-    return [Lever.from_dict(item) for item in data]
+    return [lever_from_dict(item) for item in data]
 
 
 def levers_for_scope(
@@ -270,3 +270,94 @@ def project_named(
         target_count=scenario.target_count if scenario.target_count is not None else stored_target,
         levers=levers_for_scope(scenario.levers, branch_codes=branch_codes_of(scope)),
     )
+
+
+# --- the Pemda budget lever ------------------------------------------------------------
+# "Rp X selama M bulan mulai bulan S": a Pemda pays BPU contributions out of a budget.
+# It adds floor(X / (iuran × M)) BPU participants from S on, all at once (a step, not
+# a monthly increase): as many workers as the budget pays for M months.
+
+DEFAULT_CONTRIBUTION_IDR = 16_800  # JKK + JKM, lowest BPU income band (DOMAIN.md)
+
+
+def budget_participants(*, budget_idr: int, months: int, contribution_idr: int) -> int:
+    """``floor(X / (iuran × M))``: the workers a budget pays for ``months`` months."""
+    if months <= 0 or contribution_idr <= 0:
+        raise ValueError("months and contribution must be positive")
+    return budget_idr // (contribution_idr * months)
+
+
+@dataclass(frozen=True)
+class BudgetLever(Lever):
+    """A Pemda budget as a lever: ``monthly`` holds the participants added once, from ``start``.
+
+    Like the other levers it only adds after the reported month ``t``: a start in the
+    past counts from ``t + 1``.
+    """
+
+    budget_idr: int = 0
+    months: int = 1
+    contribution_idr: int = DEFAULT_CONTRIBUTION_IDR
+
+    def extra_by(self, *, period: Period, month: Period) -> int:
+        first = max(self.start, period.shift(1))
+        return self.monthly if month >= first else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **super().as_dict(),
+            "budget_idr": self.budget_idr,
+            "months": self.months,
+            "contribution_idr": self.contribution_idr,
+        }
+
+
+def budget_lever(
+    *,
+    budget_idr: int,
+    months: int,
+    start: Period,
+    contribution_idr: int = DEFAULT_CONTRIBUTION_IDR,
+    label: str = "",
+) -> BudgetLever:
+    """The lever for "Rp ``budget_idr`` for ``months`` months from ``start``" (BPU segment)."""
+    return BudgetLever(
+        label=label,
+        monthly=budget_participants(
+            budget_idr=budget_idr, months=months, contribution_idr=contribution_idr
+        ),
+        start=start,
+        kind="pemprov",
+        segment="BPU",
+        budget_idr=budget_idr,
+        months=months,
+        contribution_idr=contribution_idr,
+    )
+
+
+def lever_from_dict(data: Mapping[str, Any]) -> Lever:
+    """A stored lever: a budget lever when it carries ``budget_idr``, else ``Lever.from_dict``."""
+    if "budget_idr" not in data:
+        return Lever.from_dict(data)
+    values = {name: data.get(name) for name in ("budget_idr", "months", "contribution_idr")}
+    for name, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"invalid {name} {value!r}")
+    base = Lever.from_dict(data)
+    return budget_lever(
+        budget_idr=int(data["budget_idr"]),
+        months=int(data["months"]),
+        start=base.start,
+        contribution_idr=int(data["contribution_idr"]),
+        label=base.label,
+    )
+
+
+def cost_per_point_idr(
+    *, budget_idr: int, participants: int, denominator: int | None
+) -> int | None:
+    """What one percentage point of coverage costs with this budget: ``X ÷ (100 × N ÷ D)``,
+    rounded half up to whole rupiah; ``None`` without participants or a denominator."""
+    if participants <= 0 or not denominator:
+        return None
+    return round_half_up(Fraction(budget_idr * denominator, 100 * participants))

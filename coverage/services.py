@@ -1039,3 +1039,392 @@ def scenario_delete(*, user: User, scenario_id: int, context: WriteContext | Non
         raise NotAllowedError(str(SCENARIO_NOT_YOURS))
     _log_scenario(_web_context(user, context), scenario, old=_scenario_text(scenario), new="")
     scenario.delete()
+
+# --- Pemda programmes -----------------------------------------------------------------
+# Programmes, their quotas and monthly enrolment, and the regencies' commitments: each
+# import row for an existing key replaces it, every change goes to the change log.
+
+# Imported here rather than at the top so that this block stays one piece.
+from collections.abc import Callable, Mapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+from .models import (  # noqa: E402
+    Programme,
+    ProgrammeEnrolment,
+    ProgrammeQuota,
+    RegencyCommitment,
+)
+from .programme_records import (  # noqa: E402
+    CommitmentRecord,
+    EnrolmentRecord,
+    ProgrammeImportRecord,
+    ProgrammeRecord,
+    QuotaRecord,
+)
+
+PROGRAMME_KINDS = ("programmes", "programme_quotas", "programme_enrolment", "commitments")
+ENTITY_PROGRAMME = "programme"
+ENTITY_PROGRAMME_QUOTA = "prog_quota"
+ENTITY_PROGRAMME_ENROLMENT = "prog_enrol"
+ENTITY_COMMITMENT = "commitment"
+
+
+def _programme_values(record: ProgrammeRecord) -> dict[str, object]:
+    return {
+        "name": record.name,
+        "funder_id": None if record.funder_code == PROVINCE_CODE else record.funder_code,
+        "year": record.year,
+        "budget_idr": record.budget_idr,
+        "contribution_idr": record.contribution_idr,
+        "start_year": record.start_year,
+        "start_month": record.start_month,
+        "end_year": record.end_year,
+        "end_month": record.end_month,
+    }
+
+
+def _programme_text(values: Mapping[str, object]) -> str:
+    funder = values["funder_id"] or PROVINCE_CODE
+    return (
+        f"{values['name']} / {funder} / {values['year']} / {values['budget_idr']} / "
+        f"{values['contribution_idr']} / {values['start_year']}-{values['start_month']:02d}"
+        f"..{values['end_year']}-{values['end_month']:02d}"
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Records to create, records to update as ``(pk, record, old text)``, and the counts."""
+
+    new: list[Any]
+    changed: list[tuple[int, Any, str]]
+    result: WriteResult
+
+
+def _plan(
+    records: Sequence[Any],
+    existing: Mapping[Any, tuple[int, Mapping[str, object]]],
+    values: Callable[[Any], Mapping[str, object]],
+    text: Callable[[Mapping[str, object]], str],
+) -> _Plan:
+    new: list[Any] = []
+    changed: list[tuple[int, Any, str]] = []
+    unchanged = 0
+    for record in records:
+        before = existing.get(record.key)
+        if before is None:
+            new.append(record)
+        elif dict(before[1]) == dict(values(record)):
+            unchanged += 1
+        else:
+            changed.append((before[0], record, text(before[1])))
+    return _Plan(new, changed, WriteResult(len(new), len(changed), unchanged))
+
+
+_PROGRAMME_FIELDS = (
+    "name",
+    "funder_id",
+    "year",
+    "budget_idr",
+    "contribution_idr",
+    "start_year",
+    "start_month",
+    "end_year",
+    "end_month",
+)
+
+
+def _programme_plan(records: Sequence[ProgrammeRecord]) -> _Plan:
+    rows = Programme.objects.filter(code__in=[r.code for r in records]).values(
+        "pk", "code", *_PROGRAMME_FIELDS
+    )
+    existing = {
+        (row["code"],): (row["pk"], {name: row[name] for name in _PROGRAMME_FIELDS}) for row in rows
+    }
+    return _plan(records, existing, _programme_values, _programme_text)
+
+
+@transaction.atomic
+def programmes_save(
+    *, records: Sequence[ProgrammeRecord], context: WriteContext | None = None
+) -> WriteResult:
+    """Insert or replace each programme by its code."""
+    plan = _programme_plan(records)
+    for record in plan.new:
+        Programme(code=record.code, **_programme_values(record)).save()
+    for pk, record, _old in plan.changed:
+        Programme.objects.filter(pk=pk).update(**_programme_values(record))
+    _log_changes(
+        context or WriteContext(),
+        entity=ENTITY_PROGRAMME,
+        field="programme",
+        changes=[
+            Change(record.year, None if record.funder_code == PROVINCE_CODE else record.funder_code,
+                   None, record.code, old, _programme_text(_programme_values(record)))
+            for record, old in _news_then_changes(plan)
+        ],
+    )  # fmt: skip
+    return plan.result
+
+
+def _news_then_changes(plan: _Plan) -> list[tuple[Any, str]]:
+    return [(record, "") for record in plan.new] + [
+        (record, old) for _pk, record, old in plan.changed
+    ]
+
+
+def _programme_ids(codes: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Programme code → (id, year)."""
+    return {
+        code: (pk, year)
+        for pk, code, year in Programme.objects.filter(code__in=set(codes)).values_list(
+            "pk", "code", "year"
+        )
+    }
+
+
+def _quota_plan(records: Sequence[QuotaRecord]) -> _Plan:
+    rows = ProgrammeQuota.objects.filter(
+        programme__code__in={r.programme_code for r in records}
+    ).values_list("pk", "programme__code", "region_id", "quota")
+    existing = {(code, region): (pk, {"quota": quota}) for pk, code, region, quota in rows}
+    return _plan(
+        records, existing, lambda r: {"quota": r.quota}, lambda values: str(values["quota"])
+    )
+
+
+@transaction.atomic
+def programme_quotas_save(
+    *, records: Sequence[QuotaRecord], context: WriteContext | None = None
+) -> WriteResult:
+    """Insert or replace the quota of each (programme, regency)."""
+    plan = _quota_plan(records)
+    ids = _programme_ids(r.programme_code for r in records)
+    ProgrammeQuota.objects.bulk_create(
+        [
+            ProgrammeQuota(
+                programme_id=ids[r.programme_code][0], region_id=r.region_code, quota=r.quota
+            )
+            for r in plan.new
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    ProgrammeQuota.objects.bulk_update(
+        [ProgrammeQuota(pk=pk, quota=r.quota) for pk, r, _old in plan.changed],
+        ["quota"],
+        batch_size=BATCH_SIZE,
+    )
+    _log_changes(
+        context or WriteContext(),
+        entity=ENTITY_PROGRAMME_QUOTA,
+        field="quota",
+        changes=[
+            Change(ids[r.programme_code][1], r.region_code, None,
+                   f"{r.programme_code}/{r.region_code}", old, str(r.quota))
+            for r, old in _news_then_changes(plan)
+        ],
+    )  # fmt: skip
+    return plan.result
+
+
+def _enrolment_plan(records: Sequence[EnrolmentRecord]) -> _Plan:
+    rows = ProgrammeEnrolment.objects.filter(
+        programme__code__in={r.programme_code for r in records},
+        year__in={r.year for r in records},
+    ).values_list("pk", "year", "month", "programme__code", "region_id", "enrolled")
+    existing = {
+        (year, month, code, region): (pk, {"enrolled": enrolled})
+        for pk, year, month, code, region, enrolled in rows
+    }
+    return _plan(
+        records, existing, lambda r: {"enrolled": r.enrolled}, lambda v: str(v["enrolled"])
+    )
+
+
+@transaction.atomic
+def programme_enrolment_save(
+    *, records: Sequence[EnrolmentRecord], context: WriteContext | None = None
+) -> WriteResult:
+    """Insert or replace the enrolled workers of each (month, programme, regency)."""
+    plan = _enrolment_plan(records)
+    ids = _programme_ids(r.programme_code for r in records)
+    ProgrammeEnrolment.objects.bulk_create(
+        [
+            ProgrammeEnrolment(
+                year=r.year,
+                month=r.month,
+                programme_id=ids[r.programme_code][0],
+                region_id=r.region_code,
+                enrolled=r.enrolled,
+            )
+            for r in plan.new
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    ProgrammeEnrolment.objects.bulk_update(
+        [ProgrammeEnrolment(pk=pk, enrolled=r.enrolled) for pk, r, _old in plan.changed],
+        ["enrolled"],
+        batch_size=BATCH_SIZE,
+    )
+    _log_changes(
+        context or WriteContext(),
+        entity=ENTITY_PROGRAMME_ENROLMENT,
+        field="enrolled",
+        changes=[
+            Change(r.year, r.region_code, None,
+                   f"{r.year}-{r.month:02d}/{r.programme_code}/{r.region_code}", old,
+                   str(r.enrolled), month=r.month)
+            for r, old in _news_then_changes(plan)
+        ],
+    )  # fmt: skip
+    return plan.result
+
+
+_COMMITMENT_FIELDS = (
+    "regulation",
+    "budget_idr",
+    "village_apparatus_total",
+    "village_apparatus_covered",
+)
+
+
+def _commitment_values(record: CommitmentRecord) -> dict[str, object]:
+    return {
+        "regulation": record.regulation,
+        "budget_idr": record.budget_idr,
+        "village_apparatus_total": record.village_apparatus_total,
+        "village_apparatus_covered": record.village_apparatus_covered,
+    }
+
+
+def _commitment_text(values: Mapping[str, object]) -> str:
+    return (
+        f"{values['regulation'] or '-'} / {values['budget_idr']} / "
+        f"{values['village_apparatus_covered']}/{values['village_apparatus_total']}"
+    )
+
+
+def _commitment_plan(records: Sequence[CommitmentRecord]) -> _Plan:
+    rows = RegencyCommitment.objects.filter(year__in={r.year for r in records}).values(
+        "pk", "year", "region_id", *_COMMITMENT_FIELDS
+    )
+    existing = {
+        (row["year"], row["region_id"]): (
+            row["pk"],
+            {name: row[name] for name in _COMMITMENT_FIELDS},
+        )
+        for row in rows
+    }
+    return _plan(records, existing, _commitment_values, _commitment_text)
+
+
+@transaction.atomic
+def commitments_save(
+    *, records: Sequence[CommitmentRecord], context: WriteContext | None = None
+) -> WriteResult:
+    """Insert or replace the commitment of each (year, regency)."""
+    plan = _commitment_plan(records)
+    RegencyCommitment.objects.bulk_create(
+        [
+            RegencyCommitment(year=r.year, region_id=r.region_code, **_commitment_values(r))
+            for r in plan.new
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    for pk, record, _old in plan.changed:
+        RegencyCommitment.objects.filter(pk=pk).update(**_commitment_values(record))
+    _log_changes(
+        context or WriteContext(),
+        entity=ENTITY_COMMITMENT,
+        field="commitment",
+        changes=[
+            Change(r.year, r.region_code, None, f"{r.year}/{r.region_code}", old,
+                   _commitment_text(_commitment_values(r)))
+            for r, old in _news_then_changes(plan)
+        ],
+    )  # fmt: skip
+    return plan.result
+
+
+def programme_apply_import(
+    kind: str,
+    records: Sequence[ProgrammeImportRecord],
+    *,
+    dry_run: bool,
+    context: WriteContext | None = None,
+) -> WriteResult:
+    """Write (or with ``dry_run`` only count) the clean records of one programme import.
+
+    ``kind`` is one of ``PROGRAMME_KINDS``; the command line and the web upload share this.
+    """
+    context = context or WriteContext()
+    if kind == "programmes":
+        programmes = cast(Sequence[ProgrammeRecord], records)
+        if dry_run:
+            return _programme_plan(programmes).result
+        return programmes_save(records=programmes, context=context)
+    if kind == "programme_quotas":
+        quotas = cast(Sequence[QuotaRecord], records)
+        if dry_run:
+            return _quota_plan(quotas).result
+        return programme_quotas_save(records=quotas, context=context)
+    if kind == "programme_enrolment":
+        enrolment = cast(Sequence[EnrolmentRecord], records)
+        if dry_run:
+            return _enrolment_plan(enrolment).result
+        return programme_enrolment_save(records=enrolment, context=context)
+    if kind == "commitments":
+        commitments = cast(Sequence[CommitmentRecord], records)
+        if dry_run:
+            return _commitment_plan(commitments).result
+        return commitments_save(records=commitments, context=context)
+    raise ValueError(f"unknown programme import kind: {kind!r}")
+
+
+@transaction.atomic
+def programme_object_delete(
+    *,
+    instance: Programme | ProgrammeQuota | ProgrammeEnrolment | RegencyCommitment,
+    context: WriteContext,
+) -> None:
+    """Delete one programme object (from the Django admin), logging what it held."""
+    if isinstance(instance, Programme):
+        values = {name: getattr(instance, name) for name in _PROGRAMME_FIELDS}
+        change = Change(
+            instance.year, instance.funder_id, None, instance.code, _programme_text(values), ""
+        )
+        entity = ENTITY_PROGRAMME
+    elif isinstance(instance, ProgrammeQuota):
+        change = Change(
+            instance.programme.year,
+            instance.region_id,
+            None,
+            f"{instance.programme.code}/{instance.region_id}",
+            str(instance.quota),
+            "",
+        )
+        entity = ENTITY_PROGRAMME_QUOTA
+    elif isinstance(instance, ProgrammeEnrolment):
+        change = Change(
+            instance.year,
+            instance.region_id,
+            None,
+            f"{instance.year}-{instance.month:02d}/{instance.programme.code}/{instance.region_id}",
+            str(instance.enrolled),
+            "",
+            month=instance.month,
+        )
+        entity = ENTITY_PROGRAMME_ENROLMENT
+    else:
+        values = {name: getattr(instance, name) for name in _COMMITMENT_FIELDS}
+        change = Change(
+            instance.year,
+            instance.region_id,
+            None,
+            f"{instance.year}/{instance.region_id}",
+            _commitment_text(values),
+            "",
+        )
+        entity = ENTITY_COMMITMENT
+    instance.delete()
+    _log_changes(context, entity=entity, field="deleted", changes=[change])  # fmt: skip

@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from .views import approval, dashboard, entry, history, initiatives, planner, upload
 from .views import exports as export_views
+from .views import programmes as programme_views
 from .views import reports as report_views
 
 app_name = "coverage"
@@ -54,5 +55,20 @@ urlpatterns = [
         r"^inisiatif/tanda/(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.json$",
         initiatives.initiative_marks,
         name="initiative_marks",
+    ),
+    # Pemda programmes and the regency league table.
+    path("api/programmes", programme_views.api_programmes, name="api_programmes"),
+    path("program-pemda/", programme_views.programmes_page, name="programmes"),
+    path("peringkat/", programme_views.league_table, name="league"),
+    path("program-pemda/unggah/", programme_views.programme_upload, name="programme_upload"),
+    path(
+        "program-pemda/unggah/pratinjau/<str:sha256>/",
+        programme_views.programme_upload_preview,
+        name="programme_upload_preview",
+    ),
+    path(
+        "program-pemda/unggah/terapkan/",
+        programme_views.programme_upload_apply,
+        name="programme_upload_apply",
     ),
 ]

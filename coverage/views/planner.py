@@ -27,19 +27,23 @@ from ..access import has_role
 from ..calculations import PROVINCE_CODE, Period, Scope, active_series
 from ..forms_manager import (
     BaseLeverFormSet,
+    BudgetLeverForm,
     CompareForm,
     LeverFormSet,
     PlannerForm,
     ScenarioSaveForm,
+    budget_initial,
     lever_initial,
 )
 from ..initiative_selectors import initiatives_for_scope, start_period
 from ..models import Role, Scenario
 from ..scenarios import (
     HORIZON_MONTHS,
+    BudgetLever,
     Lever,
     NamedScenario,
     ScenarioResult,
+    cost_per_point_idr,
     levers_from_json,
     project_named,
 )
@@ -59,6 +63,7 @@ class PlannerBase:
     run_rate: Fraction | None
     stored_target: int | None
     series: pd.DataFrame  # year, month, active, nonactive of the scope
+    denominator: int | None = None  # the scope's UCJ denominator (cost per point of coverage)
 
 
 def planner_base(scope_code: str) -> PlannerBase:
@@ -79,6 +84,7 @@ def planner_base(scope_code: str) -> PlannerBase:
         run_rate=m.run_rate,
         stored_target=m.target.count,
         series=active_series(monthly, scope.region_codes),
+        denominator=m.denominator.workers,
     )
 
 
@@ -189,11 +195,15 @@ def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return problem(request, _("Hanya manajer yang dapat menyimpan skenario."), status=403)
         planner_form = PlannerForm(request.POST)
         levers_formset = cast(BaseLeverFormSet, LeverFormSet(request.POST, prefix="lever"))
+        budget_form = BudgetLeverForm(request.POST, prefix="anggaran")
         save_form = ScenarioSaveForm(
             request.POST if action == "simpan" else None, instance=saved, year=year
         )
-        valid = planner_form.is_valid() and levers_formset.is_valid()
+        valid = all([planner_form.is_valid(), levers_formset.is_valid(), budget_form.is_valid()])
         levers: list[Lever] = levers_formset.levers() if valid else []
+        budget = budget_form.lever() if valid else None
+        if budget is not None:
+            levers.append(budget)
         if action == "simpan" and valid and not levers:
             save_form.is_valid()
             save_form.add_error(None, _("Isi setidaknya satu pengungkit sebelum menyimpan."))
@@ -216,9 +226,13 @@ def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         levers = levers_from_json(saved.levers) if saved else []
         target = saved.target_count if saved else None
         planner_form = PlannerForm(initial={"scope": base.scope.code, "target_count": target})
+        monthly_levers = [lever for lever in levers if not isinstance(lever, BudgetLever)]
         levers_formset = cast(
             BaseLeverFormSet,
-            LeverFormSet(initial=lever_initial(levers, start=start), prefix="lever"),
+            LeverFormSet(initial=lever_initial(monthly_levers, start=start), prefix="lever"),
+        )
+        budget_form = BudgetLeverForm(
+            initial=budget_initial(levers, start=start), prefix="anggaran"
         )
         save_form = ScenarioSaveForm(instance=saved, year=year)
 
@@ -235,6 +249,19 @@ def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "is_manager": is_manager,
         "planner_form": planner_form,
         "levers_formset": levers_formset,
+        "budget_form": budget_form,
+        "budget_rows": [
+            (
+                lever,
+                cost_per_point_idr(
+                    budget_idr=lever.budget_idr,
+                    participants=lever.monthly,
+                    denominator=base.denominator,
+                ),
+            )
+            for lever in levers
+            if isinstance(lever, BudgetLever)
+        ],
         "save_form": save_form,
         "result": result,
         "levers": levers,

@@ -6,7 +6,7 @@ so that the web upload reports exactly the same errors.
 """
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,7 +16,15 @@ from django.utils.translation import ngettext
 
 from coverage.importers import KINDS, RowError, apply_import, parse_file, size_error
 from coverage.models import ChangeSource
-from coverage.services import LockedPeriodError, WriteContext, WriteResult
+from coverage.programme_importers import parse_programme_file
+from coverage.programme_records import ProgrammeImportRecord
+from coverage.services import (
+    PROGRAMME_KINDS,
+    LockedPeriodError,
+    WriteContext,
+    WriteResult,
+    programme_apply_import,
+)
 
 
 class Command(BaseCommand):
@@ -26,7 +34,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=KINDS, help="Jenis data: " + ", ".join(KINDS) + ".")
+        kinds = KINDS + PROGRAMME_KINDS
+        parser.add_argument("kind", choices=kinds, help="Jenis data: " + ", ".join(kinds) + ".")
         parser.add_argument("file", help="File .csv (UTF-8) atau .xlsx.")
         parser.add_argument(
             "--dry-run",
@@ -45,7 +54,9 @@ class Command(BaseCommand):
             self._import(options["kind"], Path(options["file"]), dry_run=options["dry_run"])
 
     def _import(self, kind: str, path: Path, *, dry_run: bool) -> None:
-        result = parse_file(kind, name=path.name, data=_read(path))
+        programme = kind in PROGRAMME_KINDS
+        parse = parse_programme_file if programme else parse_file
+        result = parse(kind, name=path.name, data=_read(path))
         for warning in result.warnings:
             self.stdout.write(
                 self.style.WARNING(_("Peringatan: %(warning)s") % {"warning": warning})
@@ -54,7 +65,11 @@ class Command(BaseCommand):
             raise CommandError(_failure_message(path, result.errors))
         context = WriteContext(source=ChangeSource.CLI, source_detail=path.name)
         try:
-            written = apply_import(kind, result.records, dry_run=dry_run, context=context)
+            if programme:
+                records = cast(list[ProgrammeImportRecord], result.records)
+                written = programme_apply_import(kind, records, dry_run=dry_run, context=context)
+            else:
+                written = apply_import(kind, result.records, dry_run=dry_run, context=context)
         except LockedPeriodError as error:
             raise CommandError(error.message) from None
         counts = _counts(written)

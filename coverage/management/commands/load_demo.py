@@ -54,10 +54,18 @@ class Command(BaseCommand):
             for t in demo.demo_targets()
         ]
         context = services.WriteContext(source=ChangeSource.DEMO, source_detail="load_demo")
+        programmes, quotas, enrolment, commitments = demo.demo_programmes(seed=options["seed"])
         for label, result in (
             ("jumlah peserta", services.participant_counts_save(records=counts, context=context)),
             ("angkatan kerja", services.workforce_figures_save(records=workforce, context=context)),
             ("target", services.targets_save(records=targets, context=context)),
+            ("program pemda", services.programmes_save(records=programmes, context=context)),
+            ("kuota program", services.programme_quotas_save(records=quotas, context=context)),
+            (
+                "kepesertaan program",
+                services.programme_enrolment_save(records=enrolment, context=context),
+            ),
+            ("komitmen pemda", services.commitments_save(records=commitments, context=context)),
         ):
             self.stdout.write(
                 f"Data contoh {label}: {result.created} baru, {result.updated} diperbarui, "

@@ -1,0 +1,332 @@
+"""Row rules of the Pemda programme imports, on the readers of ``coverage.importers``.
+
+Four kinds, with the same rules as the others (CSV or XLSX, comma or semicolon,
+BOM, all or nothing, every problem as ``baris N, kolom C: …``):
+
+- ``programmes``: ``code,name,funder,year,budget_idr,contribution_idr,start_period,end_period``
+  (empty ``contribution_idr`` = Rp16.800; ``funder`` 53 or a regency's BPS code);
+- ``programme_quotas``: ``programme,region_code,quota``;
+- ``programme_enrolment``: ``period,programme,region_code,enrolled``;
+- ``commitments``: ``year,region_code,regulation,budget_idr,village_apparatus_total,
+  village_apparatus_covered``.
+
+A quota or an enrolment row names a programme that must already be stored; an
+enrolment row needs a quota for its regency and a month within the programme's
+months. Nothing here writes: ``services.programme_apply_import`` does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from . import importers
+from .calculations import Period
+from .importers import (
+    PERIOD_FORMAT,
+    PERIOD_MONTH,
+    PERIOD_YEAR,
+    REGION_OR_PROVINCE_UNKNOWN,
+    REGION_UNKNOWN,
+    ImportResult,
+    ReferenceCodes,
+)
+from .models import Programme, ProgrammeQuota
+from .programme_records import (
+    CommitmentRecord,
+    EnrolmentRecord,
+    ProgrammeImportRecord,
+    ProgrammeRecord,
+    QuotaRecord,
+)
+from .programmes import DEFAULT_CONTRIBUTION_IDR
+from .services import PROGRAMME_KINDS
+
+__all__ = ["LAYOUTS", "PROGRAMME_KINDS", "ProgrammeReference", "parse_programme_file"]
+
+MAX_BUDGET_IDR = 100_000_000_000_000  # Rp100 triliun
+MAX_CONTRIBUTION_IDR = 10_000_000
+MAX_WORKERS = 10_000_000
+MAX_CODE_LENGTH = 40
+MAX_REGULATION_LENGTH = 200
+
+LAYOUTS: dict[str, importers._Layout] = {
+    "programmes": importers._Layout(
+        required=("code", "name", "funder", "year", "budget_idr", "start_period", "end_period"),
+        optional=("contribution_idr",),
+        key=("code",),
+    ),
+    "programme_quotas": importers._Layout(
+        required=("programme", "region_code", "quota"),
+        optional=(),
+        key=("programme", "region_code"),
+    ),
+    "programme_enrolment": importers._Layout(
+        required=("period", "programme", "region_code", "enrolled"),
+        optional=(),
+        key=("period", "programme", "region_code"),
+    ),
+    "commitments": importers._Layout(
+        required=(
+            "year",
+            "region_code",
+            "budget_idr",
+            "village_apparatus_total",
+            "village_apparatus_covered",
+        ),
+        optional=("regulation",),
+        key=("year", "region_code"),
+    ),
+}
+
+PROGRAMME_CODE_FORMAT = _(
+    "kode program hanya boleh berisi huruf, angka, tanda hubung (-) dan garis bawah (_), "
+    "paling banyak %(limit)s karakter (tertulis %(value)s)"
+)
+PROGRAMME_UNKNOWN = _("program %(value)s belum ada; impor programnya dulu (jenis data programmes)")
+CONTRIBUTION_ZERO = _("iuran per pekerja per bulan harus lebih dari 0 (tertulis %(value)s)")
+END_BEFORE_START = _("bulan selesai %(end)s lebih awal dari bulan mulai %(start)s")
+ENROLMENT_OUTSIDE = _(
+    "periode %(value)s di luar masa program %(programme)s (%(start)s sampai %(end)s)"
+)
+NO_QUOTA = _(
+    "program %(programme)s tidak punya kuota untuk kabupaten/kota %(region)s; impor kuotanya "
+    "dulu (jenis data programme_quotas)"
+)
+COVERED_OVER_TOTAL = _(
+    "perangkat desa terlindungi (%(covered)s) melebihi jumlah perangkat desa (%(total)s)"
+)
+FILE_UNKNOWN_KIND = _("Jenis data %(kind)s tidak dikenal; pilih salah satu dari: %(kinds)s.")
+
+_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]*$")
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class ProgrammeReference:
+    """The stored programmes (code → start, end) and quotas a file may refer to."""
+
+    months: dict[str, tuple[Period, Period]]
+    quotas: frozenset[tuple[str, str]]
+
+    @classmethod
+    def load(cls) -> ProgrammeReference:
+        return cls(
+            months={
+                code: (Period(sy, sm), Period(ey, em))
+                for code, sy, sm, ey, em in Programme.objects.values_list(
+                    "code", "start_year", "start_month", "end_year", "end_month"
+                )
+            },
+            quotas=frozenset(ProgrammeQuota.objects.values_list("programme__code", "region_id")),
+        )
+
+
+def parse_programme_file(
+    kind: str,
+    *,
+    name: str,
+    data: bytes,
+    today: date | None = None,
+    reference: ReferenceCodes | None = None,
+    programmes: ProgrammeReference | None = None,
+) -> ImportResult:
+    """Validate a whole programme file; its records, or every error in it (see ``parse_file``)."""
+    result = ImportResult(kind=kind)
+    try:
+        if kind not in LAYOUTS:
+            raise importers._file_error(
+                FILE_UNKNOWN_KIND % {"kind": kind, "kinds": ", ".join(PROGRAMME_KINDS)}
+            )
+        layout = LAYOUTS[kind]
+        rows = importers._read_rows(name=name, data=data)
+        header = importers._read_header(rows, layout)
+        parser = _ProgrammeRowParser(
+            kind=kind,
+            layout=layout,
+            header=header,
+            today=today or timezone.localdate(),
+            reference=reference or ReferenceCodes.load(),
+            programmes=programmes or ProgrammeReference.load(),
+        )
+        parser.run(rows, result)
+    except importers._FileProblem as problem:
+        result.errors.extend(problem.errors)
+    if result.errors:
+        result.records = []
+    return result
+
+
+class _ProgrammeRowParser(importers._RowParser):
+    """The shared row machinery (cells, formulas, duplicates) with the programme builders."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        layout: importers._Layout,
+        header: list[str],
+        today: date,
+        reference: ReferenceCodes,
+        programmes: ProgrammeReference,
+    ) -> None:
+        # The base class knows only its own kinds' builders; ours replace its choice.
+        super().__init__(
+            kind="workforce", layout=layout, header=header, today=today, reference=reference
+        )
+        self.kind = kind
+        self.programmes = programmes
+        builders: dict[str, Callable[[], ProgrammeImportRecord | None]] = {
+            "programmes": self._programme,
+            "programme_quotas": self._quota,
+            "programme_enrolment": self._enrolment,
+            "commitments": self._commitment,
+        }
+        self.build = builders[kind]  # type: ignore[assignment]
+
+    def _month(self, column: str) -> Period | None:
+        """A programme's start or end month: ``YYYY-MM``, future months allowed."""
+        value = self.required(column)
+        if not value:
+            return None
+        match = _PERIOD_RE.match(value)
+        echo = importers._echo(value)
+        if not match:
+            self.fail(column, PERIOD_FORMAT % {"value": echo})
+            return None
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            self.fail(column, PERIOD_MONTH % {"value": echo})
+            return None
+        if not importers.MIN_YEAR <= year <= importers.MAX_YEAR:
+            self.fail(
+                column,
+                PERIOD_YEAR % {"value": echo, "min": importers.MIN_YEAR, "max": importers.MAX_YEAR},
+            )
+            return None
+        return Period(year, month)
+
+    def _programme_code(self, column: str, *, stored: bool) -> str | None:
+        value = self.required(column)
+        if not value:
+            return None
+        value = value.upper()
+        if len(value) > MAX_CODE_LENGTH or not _CODE_RE.match(value):
+            self.fail(
+                column,
+                PROGRAMME_CODE_FORMAT % {"value": importers._echo(value), "limit": MAX_CODE_LENGTH},
+            )
+            return None
+        if stored and value not in self.programmes.months:
+            self.fail(column, PROGRAMME_UNKNOWN % {"value": importers._echo(value)})
+            return None
+        return value
+
+    def _region(self) -> str | None:
+        return self.code("region_code", known=self.reference.regions, message=REGION_UNKNOWN)
+
+    def _programme(self) -> ProgrammeRecord | None:
+        code = self._programme_code("code", stored=False)
+        name = self.text("name", required=True)
+        funder = self.code(
+            "funder", known=self.regions_and_province, message=REGION_OR_PROVINCE_UNKNOWN
+        )
+        year = self.year("year")
+        budget = self.integer("budget_idr", limit=MAX_BUDGET_IDR)
+        contribution = self.integer("contribution_idr", limit=MAX_CONTRIBUTION_IDR, required=False)
+        if contribution == 0:
+            self.fail("contribution_idr", CONTRIBUTION_ZERO % {"value": "'0'"})
+        start = self._month("start_period")
+        end = self._month("end_period")
+        if start is not None and end is not None and end < start:
+            self.fail("end_period", END_BEFORE_START % {"start": start, "end": end})
+        if self.failed or code is None or funder is None or year is None or budget is None:
+            return None
+        if start is None or end is None:
+            return None
+        return ProgrammeRecord(
+            code=code,
+            name=name,
+            funder_code=funder,
+            year=year,
+            budget_idr=budget,
+            contribution_idr=contribution or DEFAULT_CONTRIBUTION_IDR,
+            start_year=start.year,
+            start_month=start.month,
+            end_year=end.year,
+            end_month=end.month,
+        )
+
+    def _quota(self) -> QuotaRecord | None:
+        programme = self._programme_code("programme", stored=True)
+        region = self._region()
+        quota = self.integer("quota", limit=MAX_WORKERS)
+        if self.failed or programme is None or region is None or quota is None:
+            return None
+        return QuotaRecord(programme_code=programme, region_code=region, quota=quota)
+
+    def _enrolment(self) -> EnrolmentRecord | None:
+        period = self.period("period")
+        programme = self._programme_code("programme", stored=True)
+        region = self._region()
+        enrolled = self.integer("enrolled", limit=MAX_WORKERS)
+        if programme is not None and period is not None:
+            start, end = self.programmes.months[programme]
+            month = Period(*period)
+            if not start <= month <= end:
+                self.fail(
+                    "period",
+                    ENROLMENT_OUTSIDE
+                    % {"value": str(month), "programme": programme, "start": start, "end": end},
+                )
+        known = programme is not None and region is not None
+        if known and (programme, region) not in self.programmes.quotas:
+            self.fail("region_code", NO_QUOTA % {"programme": programme, "region": region})
+        if self.failed or period is None or programme is None or region is None:
+            return None
+        if enrolled is None:
+            return None
+        return EnrolmentRecord(
+            year=period[0],
+            month=period[1],
+            programme_code=programme,
+            region_code=region,
+            enrolled=enrolled,
+        )
+
+    def _commitment(self) -> CommitmentRecord | None:
+        year = self.year("year")
+        region = self._region()
+        regulation = self.text("regulation", required=False)
+        if len(regulation) > MAX_REGULATION_LENGTH:
+            self.fail("regulation", importers.CELL_TOO_LONG % {"limit": MAX_REGULATION_LENGTH})
+        budget = self.integer("budget_idr", limit=MAX_BUDGET_IDR)
+        total = self.integer("village_apparatus_total", limit=MAX_WORKERS)
+        covered = self.integer("village_apparatus_covered", limit=MAX_WORKERS)
+        if total is not None and covered is not None and covered > total:
+            self.fail(
+                "village_apparatus_covered",
+                COVERED_OVER_TOTAL
+                % {
+                    "covered": number_format(covered, force_grouping=True),
+                    "total": number_format(total, force_grouping=True),
+                },
+            )
+        if self.failed or year is None or region is None or budget is None:
+            return None
+        if total is None or covered is None:
+            return None
+        return CommitmentRecord(
+            year=year,
+            region_code=region,
+            regulation=regulation,
+            budget_idr=budget,
+            village_apparatus_total=total,
+            village_apparatus_covered=covered,
+        )
