@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from .access import user_branch_codes
 from .calculations import PROVINCE_CODE, InvalidPeriod, Period
 from .models import Branch, Initiative, Region, Scenario, Sector, Segment
-from .scenarios import REI_SECTORS, Lever
+from .scenarios import (
+    DEFAULT_CONTRIBUTION_IDR,
+    REI_SECTORS,
+    BudgetLever,
+    Lever,
+    budget_lever,
+    budget_participants,
+)
 
 MAX_LEVERS = 8
 MAX_MONTHLY = 1_000_000
@@ -346,13 +353,6 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 # --- the Pemda budget lever -------------------------------------------------------------
-
-from .scenarios import (  # noqa: E402
-    DEFAULT_CONTRIBUTION_IDR,
-    BudgetLever,
-    budget_lever,
-    budget_participants,
-)
 
 MAX_BUDGET_IDR = 100_000_000_000_000
 MAX_BUDGET_MONTHS = 120

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,6 +33,10 @@ from .models import (
     MonthApproval,
     MonthlyTotal,
     ParticipantCount,
+    Programme,
+    ProgrammeEnrolment,
+    ProgrammeQuota,
+    RegencyCommitment,
     Region,
     Role,
     Scenario,
@@ -41,6 +45,13 @@ from .models import (
     Segment,
     Target,
     WorkforceFigure,
+)
+from .programme_records import (
+    CommitmentRecord,
+    EnrolmentRecord,
+    ProgrammeImportRecord,
+    ProgrammeRecord,
+    QuotaRecord,
 )
 from .records import ParticipantRecord, TargetRecord, WorkforceRecord
 
@@ -1040,27 +1051,10 @@ def scenario_delete(*, user: User, scenario_id: int, context: WriteContext | Non
     _log_scenario(_web_context(user, context), scenario, old=_scenario_text(scenario), new="")
     scenario.delete()
 
+
 # --- Pemda programmes -----------------------------------------------------------------
 # Programmes, their quotas and monthly enrolment, and the regencies' commitments: each
 # import row for an existing key replaces it, every change goes to the change log.
-
-# Imported here rather than at the top so that this block stays one piece.
-from collections.abc import Callable, Mapping  # noqa: E402
-from typing import Any  # noqa: E402
-
-from .models import (  # noqa: E402
-    Programme,
-    ProgrammeEnrolment,
-    ProgrammeQuota,
-    RegencyCommitment,
-)
-from .programme_records import (  # noqa: E402
-    CommitmentRecord,
-    EnrolmentRecord,
-    ProgrammeImportRecord,
-    ProgrammeRecord,
-    QuotaRecord,
-)
 
 PROGRAMME_KINDS = ("programmes", "programme_quotas", "programme_enrolment", "commitments")
 ENTITY_PROGRAMME = "programme"
