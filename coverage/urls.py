@@ -42,6 +42,23 @@ urlpatterns = [
         export_views.table_export,
         name="export_table",
     ),
+    # The same downloads without a month: the scope's latest complete month.
+    re_path(
+        r"^laporan/(?P<scope>[A-Za-z0-9_]+)\.pdf$",
+        report_views.report_pdf,
+        name="report_pdf_default",
+    ),
+    re_path(
+        r"^ekspor/ringkasan/(?P<scope>[A-Za-z0-9_]+)\.json$",
+        export_views.summary_json,
+        name="export_summary_default",
+    ),
+    re_path(
+        r"^ekspor/(?P<table>by_branch|by_region|by_sector|by_segment|gap)/"
+        r"(?P<scope>[A-Za-z0-9_]+)\.(?P<fmt>csv|xlsx)$",
+        export_views.table_export,
+        name="export_table_default",
+    ),
     path("simulasi/", planner.planner, name="planner"),
     path("simulasi/banding/", planner.compare, name="planner_compare"),
     path("simulasi/<int:pk>/", planner.planner, name="planner_scenario"),
