@@ -2,7 +2,16 @@
 
 from django.urls import path, re_path
 
-from .views import approval, dashboard, entry, history, initiatives, planner, upload
+from .views import (
+    approval,
+    dashboard,
+    entry,
+    history,
+    initiatives,
+    planner,
+    reporting,
+    upload,
+)
 from .views import exports as export_views
 from .views import reports as report_views
 
@@ -72,4 +81,5 @@ urlpatterns = [
         initiatives.initiative_marks,
         name="initiative_marks",
     ),
+    path("laporan-kelengkapan/", reporting.reporting, name="reporting"),
 ]
