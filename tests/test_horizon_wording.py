@@ -72,3 +72,21 @@ def test_planner_baseline_says_more_than_ten_years(april_complete: None, client:
     client.force_login(make_user("pembaca", "viewer"))
     page = text_of(client.get("/simulasi/"))
     assert "laju saat ini saja : " + BEYOND in page or "laju saat ini saja: " + BEYOND in page
+
+
+def test_incomplete_month_narrative_makes_no_projection() -> None:
+    metrics = dataclasses.replace(
+        summary(jan_apr(1_500, 300)).metrics,
+        status="incomplete",
+        complete=False,
+        run_rate=None,
+        projected_at_deadline=None,
+        projected_month_reached=None,
+    )
+    base = summary(jan_apr(1_500, 300))
+    with translation.override("id"):
+        paragraph = narrative_paragraphs(dataclasses.replace(base, metrics=metrics))[1]
+    assert paragraph == (
+        "Data bulan ini belum lengkap, sehingga kekurangan di atas adalah angka sementara "
+        "dan laju, proyeksi serta status belum dihitung."
+    )
