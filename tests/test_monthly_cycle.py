@@ -280,3 +280,26 @@ def test_planner_period_picker_chooses_the_starting_month(
     response = client.get("/simulasi/?periode=2025-99")
     assert response.status_code == 400
     assert "Periode “2025-99” tidak valid" in response.content.decode()
+
+
+def test_planner_recomputes_from_the_posted_starting_month(
+    april_complete: None, client: Client
+) -> None:
+    report_may(1)
+    client.force_login(make_user("pembaca", "viewer"))
+    data = {
+        "scope": "53",
+        "target_count": "",
+        "periode": "2025-05",
+        "aksi": "hitung",
+        "lever-TOTAL_FORMS": "0",
+        "lever-INITIAL_FORMS": "0",
+        "lever-MIN_NUM_FORMS": "0",
+        "lever-MAX_NUM_FORMS": "8",
+    }
+    response = client.post("/simulasi/", data)
+    assert response.status_code == 200
+    assert "mulai dari posisi akhir Mei 2025" in text_of(response)
+    assert '<option value="2025-05" selected>Mei 2025 — belum lengkap, 1/22</option>' in (
+        response.content.decode()
+    )
