@@ -2,17 +2,9 @@
 
 from django.urls import path, re_path
 
-from .views import (
-    approval,
-    dashboard,
-    entry,
-    history,
-    initiatives,
-    planner,
-    reporting,
-    upload,
-)
+from .views import approval, dashboard, entry, history, initiatives, planner, upload
 from .views import exports as export_views
+from .views import reporting as reporting_views
 from .views import reports as report_views
 
 app_name = "coverage"
@@ -81,5 +73,5 @@ urlpatterns = [
         initiatives.initiative_marks,
         name="initiative_marks",
     ),
-    path("laporan-kelengkapan/", reporting.reporting, name="reporting"),
+    path("laporan-kelengkapan/", reporting_views.reporting, name="reporting"),
 ]
