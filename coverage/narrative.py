@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -32,9 +32,13 @@ from .calculations import (
     required_monthly_pace,
     round_half_up,
 )
+from .completeness import Completeness
 
 Number = int | float | Decimal | Fraction
 LAGGARDS = 3
+# DOMAIN.md "Horizon of the reached month": the reached month is looked for at most
+# this many months after the reported month; further out it is said in words.
+REACHED_HORIZON_MONTHS = 120
 
 
 # --- formatting ------------------------------------------------------------------------
@@ -95,7 +99,81 @@ def status_words(status: str) -> str:
         "missed": _("tidak tercapai"),
         "insufficient_data": _("data belum cukup"),
         "no_target": _("belum ada target"),
+        "incomplete": _("data belum lengkap"),
     }.get(status, status)
+
+
+# --- the reached month and its horizon ------------------------------------------------------
+
+
+def reached_beyond_horizon(m: ScopeMetrics) -> bool:
+    """Whether the target is reached only more than 120 months after the reported month.
+
+    Read from the metrics, never recomputed: the summary's own flag, or (for a summary
+    that predates the flag) a reached month further out than the horizon.
+    """
+    if m.reached_beyond_horizon:
+        return True
+    reached = m.projected_month_reached
+    return reached is not None and reached.index - m.period.index > REACHED_HORIZON_MONTHS
+
+
+def beyond_horizon_words() -> str:
+    return _("lebih dari 10 tahun lagi dengan laju saat ini")
+
+
+def beyond_horizon_sentence() -> str:
+    return _("Target baru akan tercapai lebih dari 10 tahun lagi dengan laju saat ini.")
+
+
+def reached_month_text(m: ScopeMetrics) -> str:
+    """The month the target is reached, in words ("Mei 2027"; beyond the horizon "lebih
+    dari 10 tahun lagi dengan laju saat ini"); empty when it is not reached at all."""
+    if reached_beyond_horizon(m):
+        return beyond_horizon_words()
+    if m.projected_month_reached is None:
+        return ""
+    return month_year(m.projected_month_reached)
+
+
+# --- reporting completeness ---------------------------------------------------------------
+
+
+def period_label(choice: Completeness) -> str:
+    """A month as a picker lists it: "Mei 2025", or "Mei 2025 — belum lengkap, 1/22"."""
+    if choice.complete:
+        return month_year(choice.period)
+    return _("%(month)s — belum lengkap, %(reported)s/%(expected)s") % {
+        "month": month_year(choice.period),
+        "reported": choice.regions_reported,
+        "expected": choice.regions_expected,
+    }
+
+
+def reported_phrase(choice: Completeness) -> str:
+    """ "1 dari 22 kabupaten/kota sudah melapor" for ``choice``'s scope."""
+    return ngettext(
+        "%(reported)s dari %(expected)s kabupaten/kota sudah melapor",
+        "%(reported)s dari %(expected)s kabupaten/kota sudah melapor",
+        choice.regions_expected,
+    ) % {"reported": choice.regions_reported, "expected": choice.regions_expected}
+
+
+def incomplete_warning(choice: Completeness) -> str:
+    """Why the figures of an incomplete month must not be read as a fall in coverage."""
+    return _(
+        "Data %(month)s belum lengkap: baru %(reported)s. Angka bulan ini adalah jumlah "
+        "sementara, bukan penurunan cakupan; laju dan proyeksi tidak dihitung."
+    ) % {"month": month_year(choice.period), "reported": reported_phrase(choice)}
+
+
+def missing_sentence(choice: Completeness, names: Mapping[str, str]) -> str:
+    """ "Belum melapor: Sumba Barat, Kupang dan Alor." (empty when none is missing)."""
+    if not choice.missing:
+        return ""
+    return _("Belum melapor: %(names)s.") % {
+        "names": join_words([names.get(code, code) for code in choice.missing])
+    }
 
 
 # --- the paragraphs -----------------------------------------------------------------------
@@ -223,6 +301,12 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
     values["target_text"] = target_text % values
     sentences: list[str] = []
 
+    if m.status == "incomplete":
+        return _(
+            "Data bulan ini belum lengkap, sehingga kekurangan di atas adalah angka sementara "
+            "dan laju, proyeksi serta status belum dihitung."
+        )
+
     if m.status == "no_target":
         sentences.append(
             _(
@@ -299,7 +383,9 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
                 % values
             )
         sentences.append(run_rate_sentence(m, run_rate_months))
-        if m.projected_month_reached is not None:
+        if reached_beyond_horizon(m):
+            sentences.append(beyond_horizon_sentence())
+        elif m.projected_month_reached is not None:
             sentences.append(
                 _("Dengan laju ini target baru akan tercapai pada %(month)s.")
                 % {"month": month_year(m.projected_month_reached)}
@@ -349,7 +435,9 @@ def _projection_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
         **values,
         "short": format_number(target_count - projection),
     }
-    if reached is not None:
+    if reached_beyond_horizon(m):
+        text += " " + beyond_horizon_sentence()
+    elif reached is not None:
         text += " " + _("Dengan laju ini target baru tercapai pada %(month)s.") % {
             "month": month_year(reached)
         }

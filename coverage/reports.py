@@ -54,6 +54,7 @@ from .calculations import (
     required_monthly_pace,
     target_path,
 )
+from .completeness import ReportingLedger
 from .narrative import (
     basis_phrase,
     format_number,
@@ -61,9 +62,13 @@ from .narrative import (
     format_rate,
     furthest_behind,
     implied_denominator_sentence,
+    incomplete_warning,
     long_date,
+    missing_sentence,
     month_year,
     narrative_paragraphs,
+    reached_beyond_horizon,
+    reached_month_text,
     status_words,
 )
 from .programme_report import programme_paragraphs
@@ -226,12 +231,30 @@ def report_html(
         data = load_dashboard(period=period, scope_code=scope_code, basis=basis)
         context = report_context(data, approved=approved, printed_at=printed_at)
         context["narrative"] = [*context["narrative"], *programme_paragraphs(data)]
+        context.update(completeness_context(data, selectors.reporting_ledger()))
         if scenarios:
             context.update(scenario_context(data, scenarios))
         return render_to_string(TEMPLATE, context)
 
 
 # --- the template's context ---------------------------------------------------------------
+
+
+def completeness_context(data: DashboardData, ledger: ReportingLedger) -> dict[str, str]:
+    """Page 1's warning when the month is not complete for the scope (DOMAIN.md "Reporting
+    completeness"): the reported share in words and the regencies still missing."""
+    choice = ledger.completeness(data.period, data.scope.region_codes)
+    if choice.complete:
+        return {"completeness_warning": "", "completeness_missing": ""}
+    regions = data.reference.regions
+    names = {
+        str(code): str(name)
+        for code, name in zip(regions["region_code"], regions["name"], strict=True)
+    }
+    return {
+        "completeness_warning": incomplete_warning(choice),
+        "completeness_missing": missing_sentence(choice, names),
+    }
 
 
 def report_context(
@@ -446,11 +469,7 @@ def _headline_items(data: DashboardData, span: int | None) -> list[dict[str, str
         },
         {
             "label": _("Target tercapai pada"),
-            "value": (
-                month_year(m.projected_month_reached)
-                if m.projected_month_reached is not None
-                else "–"
-            ),
+            "value": reached_month_text(m) or "–",
             "note": _reached_note(data),
         },
     ]
@@ -462,6 +481,8 @@ def _reached_note(data: DashboardData) -> str:
     reached = m.projected_month_reached
     if m.target.count is None:
         return _("belum ada target")
+    if reached_beyond_horizon(m):
+        return _("setelah tenggat Desember")
     if reached is None:
         return _("tidak tercapai dengan laju saat ini") if m.run_rate is not None else ""
     if reached > Period(data.period.year, 12):

@@ -85,6 +85,17 @@ def period_choices(scope: Scope, *, ledger: ReportingLedger | None = None) -> li
     return [ledger.completeness(period, scope.region_codes) for period in reversed(ledger.periods)]
 
 
+def resolve_period(
+    text: str | None, scope: Scope, *, ledger: ReportingLedger | None = None
+) -> Period:
+    """The month a request asks for: ``text`` parsed when given, else the scope's default
+    period (the latest month complete for it). Every page, download and the planner
+    that takes an optional period goes through here."""
+    if text:
+        return parse_period(text)
+    return default_period(scope, ledger=ledger)
+
+
 def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> CoverageSummary:
     """Everything about ``scope_code`` in ``period`` on ``basis``, aggregated in SQL first."""
     reference = selectors.reference_frames()

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from .views import approval, dashboard, entry, history, initiatives, planner, upload
 from .views import exports as export_views
 from .views import programmes as programme_views
+from .views import reporting as reporting_views
 from .views import reports as report_views
 
 app_name = "coverage"
@@ -43,6 +44,23 @@ urlpatterns = [
         export_views.table_export,
         name="export_table",
     ),
+    # The same downloads without a month: the scope's latest complete month.
+    re_path(
+        r"^laporan/(?P<scope>[A-Za-z0-9_]+)\.pdf$",
+        report_views.report_pdf,
+        name="report_pdf_default",
+    ),
+    re_path(
+        r"^ekspor/ringkasan/(?P<scope>[A-Za-z0-9_]+)\.json$",
+        export_views.summary_json,
+        name="export_summary_default",
+    ),
+    re_path(
+        r"^ekspor/(?P<table>by_branch|by_region|by_sector|by_segment|gap)/"
+        r"(?P<scope>[A-Za-z0-9_]+)\.(?P<fmt>csv|xlsx)$",
+        export_views.table_export,
+        name="export_table_default",
+    ),
     path("simulasi/", planner.planner, name="planner"),
     path("simulasi/banding/", planner.compare, name="planner_compare"),
     path("simulasi/<int:pk>/", planner.planner, name="planner_scenario"),
@@ -71,4 +89,5 @@ urlpatterns = [
         programme_views.programme_upload_apply,
         name="programme_upload_apply",
     ),
+    path("laporan-kelengkapan/", reporting_views.reporting, name="reporting"),
 ]

@@ -1,5 +1,7 @@
 """``/persetujuan/``: managers approve (lock) months per branch or for the province,
 and unlock them with a reason. ``access.can_approve`` decides who may do which.
+Each cell shows how far the month is reported; approving an incomplete one needs a
+reason (``services.month_approve`` checks it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import selectors, services
 from ..access import can_approve, user_branch_codes
 from ..calculations import Period
+from ..completeness import Completeness
 from ..forms import ApprovalForm, UnlockForm
 from ..models import Branch, MonthApproval, Role, ScopeType
 from .entry import current_month
@@ -34,6 +37,15 @@ class ApprovalCell:
     state: str
     approval: MonthApproval | None
     can_act: bool
+    # how far the month is reported for the branch (or the province): approving an
+    # incomplete one needs a reason
+    completeness: Completeness | None = None
+
+    @property
+    def rate(self) -> str:
+        if self.completeness is None:
+            return ""
+        return f"{self.completeness.regions_reported}/{self.completeness.regions_expected}"
 
 
 def _columns(user: Any) -> list[tuple[str | None, str]]:
@@ -54,9 +66,23 @@ def _periods() -> list[Period]:
     return list(reversed(periods))[:MONTHS_SHOWN]
 
 
+def _region_codes(columns: list[tuple[str | None, str]]) -> dict[str | None, frozenset[str]]:
+    """Each column's regencies (``None``: the province's)."""
+    regions = selectors.reference_frames().regions
+    pairs = list(zip(regions["region_code"], regions["branch_code"], strict=True))
+    return {
+        code: frozenset(
+            str(region) for region, branch in pairs if code is None or str(branch) == code
+        )
+        for code, _name in columns
+    }
+
+
 def approval_table(user: Any) -> tuple[list[tuple[str | None, str]], list[dict[str, Any]]]:
     columns = _columns(user)
     periods = _periods()
+    ledger = selectors.reporting_ledger(since=periods[-1]) if periods else None
+    region_codes = _region_codes(columns)
     approvals = {
         (a.year, a.month, a.branch_id): a
         for a in MonthApproval.objects.filter(year__in={p.year for p in periods}).select_related(
@@ -83,6 +109,9 @@ def approval_table(user: Any) -> tuple[list[tuple[str | None, str]], list[dict[s
                     state=state,
                     approval=approval,
                     can_act=state != "province" and can_approve(user, branch_code=code),
+                    completeness=ledger.completeness(period, region_codes[code])
+                    if ledger is not None
+                    else None,
                 )
             )
         rows.append({"period": period, "cells": cells})
@@ -127,8 +156,14 @@ def approve(request: HttpRequest) -> HttpResponse:
         return _page(request, status=400, problem=_("Bulan yang belum tiba tidak dapat disetujui."))
     try:
         services.month_approve(
-            year=period.year, month=period.month, branch_code=branch_code, user_id=request.user.pk
+            year=period.year,
+            month=period.month,
+            branch_code=branch_code,
+            user_id=request.user.pk,
+            reason=request.POST.get("reason", ""),
         )
+    except services.IncompleteApprovalError as error:
+        return _page(request, status=400, problem=error.message)
     except ValueError:
         return _page(request, status=400, problem=_("Kantor cabang tidak dikenal."))
     messages.success(

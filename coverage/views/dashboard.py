@@ -38,6 +38,7 @@ from ..calculations import (
     target_path,
 )
 from ..models import Basis
+from ..narrative import reached_month_text
 from ..summaries import (
     HEATMAP_MAX_REGIONS,
     DashboardData,
@@ -46,7 +47,10 @@ from ..summaries import (
     load_dashboard,
     parse_basis,
     parse_period,
+    resolve_period,
+    scope_or_error,
 )
+from .completeness import completeness_context
 from .guards import problem
 
 GEOJSON = "geo/ntt_regencies.geojson"
@@ -143,16 +147,22 @@ def _dashboard(request: HttpRequest, *, scope_code: str, kind: ScopeKind) -> Htt
         return render(request, "coverage/empty.html")
     try:
         text = request.GET.get("period")
-        period = parse_period(text) if text else periods[-1]
+        period = cached(
+            "period",
+            text or "",
+            scope_code,
+            compute=lambda: resolve_period(
+                text, scope_or_error(selectors.reference_frames(), scope_code)
+            ),
+            version=version,
+        )
         basis = parse_basis(request.GET.get("basis"))
         page = cached(
             "dashboard",
             period,
             scope_code,
             basis,
-            compute=lambda: _page(
-                period=period, scope_code=scope_code, basis=basis, periods=periods
-            ),
+            compute=lambda: _page(period=period, scope_code=scope_code, basis=basis),
             version=version,
         )
     except SummaryError as error:
@@ -168,9 +178,7 @@ def _dashboard(request: HttpRequest, *, scope_code: str, kind: ScopeKind) -> Htt
     return render(request, "coverage/dashboard.html", context)
 
 
-def _page(
-    *, period: Period, scope_code: str, basis: str, periods: Sequence[Period]
-) -> dict[str, Any]:
+def _page(*, period: Period, scope_code: str, basis: str) -> dict[str, Any]:
     """What the cache keeps of a page: a few names and its reader-independent HTML.
 
     Navigation, heading, cards, charts and tables are the same for every reader,
@@ -178,9 +186,12 @@ def _page(
     reader (the manager tools, the user menu, the CSRF token) is rendered around
     them on every request.
     """
+    page_context = _page_context(period=period, scope_code=scope_code, basis=basis)
     context = {
-        **_page_context(period=period, scope_code=scope_code, basis=basis),
-        "periods": list(reversed(periods)),
+        **page_context,
+        **completeness_context(
+            scope=page_context["scope"], period=period, basis=basis, data=page_context["data"]
+        ),
         "bases": [(Basis.UCJ.value, _("UCJ")), (Basis.BPS_AK.value, _("Angkatan kerja BPS"))],
         "query": urlencode({"period": str(period), "basis": basis}),
         "link": {
@@ -299,6 +310,7 @@ def _headline(data: DashboardData, sources: dict[str, str]) -> dict[str, Any]:
             target.source or "", ""
         ),
         "implied": implied,
+        "reached_text": reached_month_text(metrics),
         "after_deadline": (
             metrics.projected_month_reached is not None
             and metrics.projected_month_reached > Period(metrics.period.year, 12)

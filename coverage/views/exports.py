@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from .. import selectors
 from ..calculations import BreakdownRow, required_monthly_pace, summary_as_dict
 from ..exports import Column, Table, table_csv_bytes, table_xlsx_bytes
 from ..models import Basis
@@ -25,7 +26,8 @@ from ..summaries import (
     load_coverage_summary,
     load_dashboard,
     parse_basis,
-    parse_period,
+    resolve_period,
+    scope_or_error,
 )
 from .guards import problem
 from .reports import attachment
@@ -221,11 +223,12 @@ def _notes(data: DashboardData) -> list[str]:
 
 @require_safe
 def table_export(
-    request: HttpRequest, table: str, scope: str, period: str, fmt: str
+    request: HttpRequest, table: str, scope: str, fmt: str, period: str | None = None
 ) -> HttpResponse:
-    """``/ekspor/<table>/<scope>/<YYYY-MM>.<csv|xlsx>?basis=…``."""
+    """``/ekspor/<table>/<scope>/<YYYY-MM>.<csv|xlsx>?basis=…`` (without the month: the
+    scope's latest complete month)."""
     try:
-        month = parse_period(period)
+        month = resolve_period(period, scope_or_error(selectors.reference_frames(), scope))
         basis = parse_basis(request.GET.get("basis"))
         data = load_dashboard(period=month, scope_code=scope, basis=basis)
     except SummaryError as error:
@@ -237,10 +240,11 @@ def table_export(
 
 
 @require_safe
-def summary_json(request: HttpRequest, scope: str, period: str) -> HttpResponse:
-    """``/ekspor/ringkasan/<scope>/<YYYY-MM>.json``: ``/api/coverage``'s dict as a file."""
+def summary_json(request: HttpRequest, scope: str, period: str | None = None) -> HttpResponse:
+    """``/ekspor/ringkasan/<scope>/<YYYY-MM>.json``: ``/api/coverage``'s dict as a file
+    (without the month: the scope's latest complete month)."""
     try:
-        month = parse_period(period)
+        month = resolve_period(period, scope_or_error(selectors.reference_frames(), scope))
         basis = parse_basis(request.GET.get("basis") or Basis.UCJ)
         summary = load_coverage_summary(period=month, scope_code=scope, basis=basis)
     except SummaryError as error:

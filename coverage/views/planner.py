@@ -3,8 +3,9 @@
 Anyone logged in may open and try the planner; only managers save, and only a
 scenario of their scope may be overwritten or deleted (their own within their
 branches, or any by a province-wide manager; ``coverage.services``). Every
-projection starts from the latest month with data and is recomputed from current
-figures each time (``coverage.scenarios`` does the arithmetic).
+projection starts from the chosen month (by default the latest month complete for
+the scope) and is recomputed from current figures each
+time (``coverage.scenarios`` does the arithmetic).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..forms_manager import (
 )
 from ..initiative_selectors import initiatives_for_scope, start_period
 from ..models import Role, Scenario
+from ..narrative import reached_beyond_horizon
 from ..scenarios import (
     HORIZON_MONTHS,
     BudgetLever,
@@ -47,7 +49,14 @@ from ..scenarios import (
     levers_from_json,
     project_named,
 )
-from ..summaries import SummaryError, load_coverage_summary, scope_or_error
+from ..summaries import (
+    SummaryError,
+    load_coverage_summary,
+    period_choices,
+    resolve_period,
+    scope_or_error,
+)
+from .completeness import period_options
 from .guards import problem, role_required
 
 DISPLAY_MONTHS_AFTER = 36  # the chart stops three years after the reported month
@@ -64,15 +73,16 @@ class PlannerBase:
     stored_target: int | None
     series: pd.DataFrame  # year, month, active, nonactive of the scope
     denominator: int | None = None  # the scope's UCJ denominator (cost per point of coverage)
+    # DOMAIN.md "Horizon of the reached month": the current rate reaches the target
+    # only more than ten years on (said in words, never as a far-off year).
+    reached_beyond_horizon: bool = False
 
 
-def planner_base(scope_code: str) -> PlannerBase:
-    """The scope's active participants, run rate and stored target in the latest month."""
-    periods = selectors.available_periods()
-    if not periods:
-        raise SummaryError(_("Belum ada data kepesertaan."), status=404)
-    period = periods[-1]
+def planner_base(scope_code: str, period_text: str | None = None) -> PlannerBase:
+    """The scope's active participants, run rate and stored target in ``period_text``
+    (none: the latest month complete for the scope)."""
     scope = scope_or_error(selectors.reference_frames(), scope_code)
+    period = resolve_period(period_text, scope)
     summary = load_coverage_summary(period=period, scope_code=scope.code, basis="UCJ")
     region_codes = None if scope.kind == "province" else scope.region_codes
     monthly = selectors.monthly_region_totals(until=period, region_codes=region_codes)
@@ -85,6 +95,7 @@ def planner_base(scope_code: str) -> PlannerBase:
         stored_target=m.target.count,
         series=active_series(monthly, scope.region_codes),
         denominator=m.denominator.workers,
+        reached_beyond_horizon=reached_beyond_horizon(m),
     )
 
 
@@ -183,7 +194,7 @@ def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         or (saved.scope_code if saved else PROVINCE_CODE)
     )
     try:
-        base = planner_base(scope_code)
+        base = planner_base(scope_code, request.POST.get("periode") or request.GET.get("periode"))
     except SummaryError as error:
         return problem(request, error.message, status=error.status)
     year = base.period.year
@@ -245,6 +256,8 @@ def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     result = project(base, NamedScenario(name=name, levers=tuple(levers), target_count=target))
     context = {
         "base": base,
+        "period_options": period_options(period_choices(base.scope)),
+        "period_value": str(base.period),
         "saved": saved,
         "is_manager": is_manager,
         "planner_form": planner_form,

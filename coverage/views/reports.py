@@ -12,7 +12,7 @@ from ..calculations import Scope
 from ..models import Role, Scenario
 from ..reports import report_pdf_bytes
 from ..scenarios import NamedScenario, levers_from_json
-from ..summaries import SummaryError, parse_basis, parse_period, scope_or_error
+from ..summaries import SummaryError, parse_basis, resolve_period, scope_or_error
 from .guards import problem, role_required
 
 
@@ -64,13 +64,14 @@ def named_scenarios(ids: list[str], *, scope_code: str) -> list[NamedScenario]:
 
 @require_safe
 @role_required(Role.MANAGER)
-def report_pdf(request: HttpRequest, scope: str, period: str) -> HttpResponse:
+def report_pdf(request: HttpRequest, scope: str, period: str | None = None) -> HttpResponse:
     """``/laporan/<scope>/<YYYY-MM>.pdf?basis=UCJ&skenario=<id>…``: the monthly PDF, marked
-    approved when the month is locked for the scope's branches (or the province)."""
+    approved when the month is locked for the scope's branches (or the province);
+    ``/laporan/<scope>.pdf`` is the scope's latest complete month."""
     try:
-        month = parse_period(period)
-        basis = parse_basis(request.GET.get("basis"))
         found = scope_or_error(selectors.reference_frames(), scope)
+        month = resolve_period(period, found)
+        basis = parse_basis(request.GET.get("basis"))
         scenarios = named_scenarios(request.GET.getlist("skenario"), scope_code=found.code)
         state = selectors.approval_state(period=month, branch_codes=approval_branch_codes(found))
         pdf = report_pdf_bytes(
