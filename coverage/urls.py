@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from .views import approval, dashboard, entry, history, initiatives, planner, upload
 from .views import exports as export_views
+from .views import methods as method_views
 from .views import reports as report_views
 
 app_name = "coverage"
@@ -55,4 +56,5 @@ urlpatterns = [
         initiatives.initiative_marks,
         name="initiative_marks",
     ),
+    path("metode/", method_views.methods, name="methods"),
 ]

@@ -3,12 +3,17 @@ and the methods page that shows its backtest."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
+from django.test import Client
 
 from coverage import forecast as fc
+from coverage import services
 from coverage.calculations import Period
 from coverage.forecast import (
     MIN_CHANGES,
@@ -22,6 +27,8 @@ from coverage.forecast import (
     monthly_changes,
     pace_ratio,
 )
+from coverage.views.methods import complete_months
+from tests.factories import pu_counts
 
 APRIL = Period(2025, 4)
 WIGGLY = (4_000, -1_000, 7_500, 2_000, 12_000, 3_300, -2_500, 6_100, 900, 5_000, 8_800, 1_234)
@@ -284,3 +291,146 @@ def test_backtest_leaves_out_outcomes_of_zero() -> None:
     active = series(Period(2023, 1), [600, 500, 400, 300, 200, 100, 100, 0])
     # t = July 2023 has six changes; August is 0: no APE against it
     assert backtest(active, set(active))[0].n == 0
+
+
+# --- the methods page ("Metode & akurasi") ------------------------------------------------
+
+
+def save_months(
+    values: dict[str, list[int]], start: Period, *, skip: Collection[tuple[str, Period]] = ()
+) -> None:
+    """Counts of each region (sector A, PU) month by month from ``start``, through the
+    write service; ``skip`` leaves out (region, month) cells."""
+    records = []
+    for region, series_values in values.items():
+        for offset, active in enumerate(series_values):
+            month = start.shift(offset)
+            if (region, month) not in skip:
+                records += pu_counts(month.year, month.month, {region: active})
+    services.participant_counts_save(
+        records=records, context=services.WriteContext(source="demo", source_detail="test")
+    )
+
+
+def page_text(response: Any) -> str:
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def backtest_cells(response: Any) -> list[list[str]]:
+    html = response.content.decode()
+    table = html[html.index('id="table-backtest"') :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
+
+
+def test_complete_months_need_every_regency_that_reported_before() -> None:
+    rows = [
+        (2025, 1, "5371"),
+        (2025, 2, "5371"),
+        (2025, 2, "5311"),  # Ende starts reporting: February is still complete
+        (2025, 3, "5371"),  # Ende missing: March incomplete
+        (2025, 4, "5311"),
+        (2025, 4, "5371"),
+    ]
+    assert complete_months(rows) == {Period(2025, 1), Period(2025, 2), Period(2025, 4)}
+
+
+@pytest.mark.django_db
+def test_methods_page_shows_the_backtest_of_the_province(client: Client, reference: None) -> None:
+    # Kota Kupang +1,000 a month, Ende +500: the province grows 1,500 a month, exactly
+    save_months(
+        {
+            "5371": [100_000 + 1_000 * i for i in range(12)],
+            "5311": [20_000 + 500 * i for i in range(12)],
+        },
+        Period(2024, 1),
+    )
+    response = client.get("/metode/")
+    assert response.status_code == 200
+    rows = backtest_cells(response)
+    # t = July … November 2024 (six changes from July on), outcomes up to December
+    assert [row[:2] for row in rows] == [
+        ["1", "5"],
+        ["2", "4"],
+        ["3", "3"],
+        ["4", "2"],
+        ["5", "1"],
+        ["6", "0"],
+    ]
+    assert rows[0][2] == "0,00%"  # a straight line: the run rate is exact
+    assert rows[0][4] == "100%"  # and constant changes give a band of one point
+    assert rows[5][2:5] == ["–", "–", "–"]
+    text = page_text(response)
+    assert "Januari 2024 sampai Desember 2024: 12 dari 12 bulan lengkap" in text
+    assert "10.000 jalur" in text
+    assert "lebih dari 10 tahun lagi dengan laju saat ini" in text
+
+
+@pytest.mark.django_db
+def test_methods_page_leaves_incomplete_months_out_of_the_backtest(
+    client: Client, reference: None
+) -> None:
+    save_months(
+        {
+            "5371": [100_000 + 1_000 * i for i in range(12)],
+            "5311": [20_000 + 500 * i for i in range(12)],
+        },
+        Period(2024, 1),
+        skip={("5311", Period(2024, 12))},  # Ende has not reported December yet
+    )
+    response = client.get("/metode/")
+    assert "11 dari 12 bulan lengkap" in page_text(response)
+    # December (a partial sum that looks like a fall) is no outcome: one test fewer each
+    assert [row[1] for row in backtest_cells(response)] == ["4", "3", "2", "1", "0", "0"]
+    assert backtest_cells(response)[0][2] == "0,00%"
+
+
+@pytest.mark.django_db
+def test_methods_page_without_enough_months_says_what_the_backtest_needs(
+    client: Client, reference: None
+) -> None:
+    save_months({"5371": [100, 110, 120]}, Period(2025, 1))
+    response = client.get("/metode/")
+    assert response.status_code == 200
+    assert 'id="table-backtest"' not in response.content.decode()
+    assert "Belum ada cukup data untuk uji balik" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_methods_page_follows_new_data_at_once(client: Client, reference: None) -> None:
+    save_months({"5371": [1_000 + 10 * i for i in range(8)]}, Period(2024, 1))
+    assert [row[1] for row in backtest_cells(client.get("/metode/"))][:2] == ["1", "0"]
+    save_months({"5371": [1_080, 1_090]}, Period(2024, 9))  # two more months
+    assert [row[1] for row in backtest_cells(client.get("/metode/"))][:3] == ["3", "2", "1"]
+
+
+@pytest.mark.django_db
+def test_methods_page_is_linked_from_every_page_footer(client: Client, reference: None) -> None:
+    assert 'href="/metode/"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_methods_page_reads_in_english_from_the_catalogue(
+    client: Client, reference: None, english_catalogue: None
+) -> None:
+    save_months({"5371": [100_000 + 1_000 * i for i in range(12)]}, Period(2024, 1))
+    client.cookies["django_language"] = "en"
+    text = page_text(client.get("/metode/"))
+    assert "Methods & accuracy" in text
+    assert "Backtest: how accurate is the projection?" in text
+    assert "10,000 paths" in text
+    assert "the 3-month run rate beats the flat forecast; band wider than needed (cautious)" in text
+    assert "An honest band holds the actual figure about 80% of the time: 70% or less" in text
+    for indonesian in ("Peluang", "Kesenjangan", "bulan lengkap", "rentang", "Galat"):
+        assert indonesian not in text
+
+
+def test_methods_page_accepts_only_reads(client: Client) -> None:
+    assert client.post("/metode/").status_code == 405
