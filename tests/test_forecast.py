@@ -184,6 +184,23 @@ def test_percentiles_are_numpys_linear_percentiles_of_one_seeded_draw() -> None:
     assert result.probability == Fraction(int((paths[:, -1] >= target).sum()), PATHS)
 
 
+@pytest.mark.parametrize("case", range(40))
+def test_fast_percentiles_are_numpys_to_the_last_bit(case: int) -> None:
+    """The bucket selection gives exactly np.percentile(…, (10, 90), axis=1): on spread
+    values, heavy ties, a constant row, negative and very large values."""
+    rng = np.random.default_rng(case)
+    rows = int(rng.integers(1, fc.WORK_MONTHS + 2))  # also past the work arrays
+    scale = [1, 3, 10, 1_000, 10**6, 10**15][case % 6]
+    paths = rng.integers(-scale, scale + 1, size=(rows, PATHS)) + int(rng.integers(-5, 10**6))
+    if case % 5 == 0:
+        paths[0] = 42  # one constant row
+    if case % 7 == 0:
+        paths[:, : PATHS // 2] = paths[:, :1]  # half the values tied
+    expected = np.percentile(paths, (10, 90), axis=1)
+    assert np.array_equal(fc.percentile_values(paths, fc._WORK), expected)
+    assert np.array_equal(fc.percentile_values(paths), expected)
+
+
 def test_percentiles_round_halves_away_from_zero() -> None:
     assert fc._round_half_away(np.array([0.5, 1.5, 2.5, -0.5, -2.5, 2.4999])) == [
         1,
