@@ -12,12 +12,14 @@ Run alone: ``.venv/bin/python -m benchmarks.forecast``.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from coverage import forecast as fc
 from coverage.calculations import Period
 
-from .common import Result, goal, measure, stats, timed
+from .common import Result, goal, load_average, measure, stats, timed
 
 TITLE = "Forecast simulation (province + 6 branches + 22 regencies)"
 COMMAND = ".venv/bin/python -m benchmarks.forecast"
@@ -49,8 +51,20 @@ def _overview(period: Period) -> None:
         )
 
 
+def _cpu_ms(period: Period, repeats: int) -> list[float]:
+    """CPU time of this thread per overview's forecasts: on a shared machine the wall
+    time also counts the time other processes had the cores."""
+    samples = []
+    for _ in range(repeats):
+        t0 = time.thread_time()
+        _overview(period)
+        samples.append((time.thread_time() - t0) * 1000.0)
+    return samples
+
+
 def run(*, quick: bool = False, database_url: str = "") -> Result:
     repeats = 10 if quick else 50
+    load_before = load_average()
     january, april = Period(2025, 1), Period(2025, 4)
     fc._draws.cache_clear()
     cold_ms = timed(lambda: _overview(january))
@@ -69,14 +83,16 @@ def run(*, quick: bool = False, database_url: str = "") -> Result:
         repeats=repeats * 4,
         budget_s=30,
     )
+    cpu = stats(_cpu_ms(january, repeats))
     rows = [
         {"measure": f"{SCOPES} forecasts, January (11 months simulated)", **jan},
+        {"measure": f"{SCOPES} forecasts, January, CPU time of the thread", **cpu},
         {"measure": f"{SCOPES} forecasts, April (8 months, the demo's default)", **apr},
         {"measure": f"{SCOPES} forecasts, January, first call (draw not yet remembered)"}
         | stats([cold_ms]),
         {"measure": "one forecast, January", **one},
     ]
-    p50 = jan["p50_ms"]
+    p50 = cpu["p50_ms"]
     return {
         "name": "forecast",
         "title": TITLE,
@@ -88,14 +104,17 @@ def run(*, quick: bool = False, database_url: str = "") -> Result:
         ),
         "rows": rows,
         "samples_ms": jan_samples,
+        "loadavg": [load_before, load_average()],
         "goals": [
             goal(
                 "Forecasts of an uncached overview (29 scopes, 11 months)",
                 f"≤ ~{GOAL_MS:.0f} ms",
-                f"p50 {p50:.1f} ms",
+                f"p50 {p50:.1f} ms CPU (wall p50 {jan['p50_ms']:.1f} ms at load "
+                f"{load_before[0]:.1f})",
                 "met" if p50 <= GOAL_MS else "missed",
-                "per month simulated, np.percentile partitions 10,000 values per scope "
-                "(about 0,1 ms each); the draw and the cumulative sums are small",
+                "per scope: gathering 110,000 drawn changes, their running sums and a "
+                "bucket count of them for the percentiles; a handful of passes over "
+                "the paths, each a few hundredths of a millisecond",
             )
         ],
     }
@@ -105,3 +124,4 @@ if __name__ == "__main__":
     result = run()
     for row in result["rows"]:
         print(f"{row['measure']}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms (n={row['n']})")
+    print(f"load average before and after: {result['loadavg']}")

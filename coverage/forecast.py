@@ -11,8 +11,9 @@ the projection" and ``docs/definitions.md`` ("Peluang dan rentang"):
 - ``backtest`` — how far the run-rate projection, the naive "nothing changes"
   forecast and the band would have been from what was later reported.
 
-The generator is seeded afresh with ``SEED`` in every call, so the same data always
-gives the same answer, whatever was computed before it.
+Every call draws as a numpy Generator seeded afresh with ``SEED`` would (that draw
+depends only on the number of changes and of months, so it is remembered), so the
+same data always give the same answer, whatever was computed before.
 """
 
 from __future__ import annotations
