@@ -162,11 +162,12 @@ def _order_statistics(paths: IntMatrix, work: _WorkArrays | None) -> IntMatrix:
         matches = np.empty(paths.shape, dtype=bool)
     lowest = paths.min(axis=1)
     spreads = (paths.max(axis=1) - lowest).tolist()
-    # bucket = (value − row minimum) >> shift, with the shift that leaves < _BUCKETS buckets
-    shifts = np.array([max(int(spread).bit_length() - _BUCKET_BITS, 0) for spread in spreads])
-    np.subtract(paths, lowest[:, np.newaxis], out=buckets)
-    np.right_shift(buckets, shifts[:, np.newaxis], out=buckets)
-    buckets += (np.arange(rows, dtype=np.int64) * _BUCKETS)[:, np.newaxis]
+    # bucket = value >> shift − row minimum >> shift: non-decreasing in the value, and
+    # below _BUCKETS with a shift that leaves the spread fewer than _BUCKETS / 2 steps
+    shifts = np.array([max(int(spread).bit_length() + 1 - _BUCKET_BITS, 0) for spread in spreads])
+    np.right_shift(paths, shifts[:, np.newaxis], out=buckets)
+    first_buckets = np.right_shift(lowest, shifts) - np.arange(rows, dtype=np.int64) * _BUCKETS
+    buckets -= first_buckets[:, np.newaxis]
     counts = np.bincount(buckets.ravel(), minlength=rows * _BUCKETS)
     # cumulative counts over all rows: row r's run ends at (r + 1) × PATHS, so one
     # search finds, per row and position, the first bucket whose count passes it
