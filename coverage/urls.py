@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from .views import approval, dashboard, entry, history, initiatives, planner, upload
 from .views import exports as export_views
+from .views import methods as method_views
 from .views import programmes as programme_views
 from .views import reporting as reporting_views
 from .views import reports as report_views
@@ -90,4 +91,5 @@ urlpatterns = [
         name="programme_upload_apply",
     ),
     path("laporan-kelengkapan/", reporting_views.reporting, name="reporting"),
+    path("metode/", method_views.methods, name="methods"),
 ]
