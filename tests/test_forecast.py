@@ -27,7 +27,7 @@ from coverage.forecast import (
     monthly_changes,
     pace_ratio,
 )
-from coverage.views.methods import complete_months
+from coverage.completeness import ReportingLedger
 from tests.factories import pu_counts
 
 APRIL = Period(2025, 4)
@@ -356,7 +356,8 @@ def test_complete_months_need_every_regency_that_reported_before() -> None:
         (2025, 4, "5311"),
         (2025, 4, "5371"),
     ]
-    assert complete_months(rows) == {Period(2025, 1), Period(2025, 2), Period(2025, 4)}
+    complete = ReportingLedger(rows).complete_periods({"5371", "5311"})
+    assert complete == {Period(2025, 1), Period(2025, 2), Period(2025, 4)}
 
 
 @pytest.mark.django_db

@@ -8,7 +8,6 @@ version, like the dashboard pages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,6 @@ from ..forecast import (
     BacktestRow,
     backtest,
 )
-from ..models import MonthlyTotal
 
 # A band that holds the actual figure this often or less is too narrow (the forecast
 # is too sure of itself); this often or more, wider than it needs to be.
@@ -49,31 +47,6 @@ class ProvinceBacktest:
     rows: list[BacktestRow]
 
 
-def complete_months(region_months: Iterable[tuple[int, int, str]]) -> set[Period]:
-    """Months in which every expected regency reported (DOMAIN.md "Reporting completeness").
-
-    ``region_months`` are ``(year, month, region_code)`` with counts. A regency is
-    expected in a month once it has reported in some earlier month; the province's
-    regencies are all regencies, so every row counts.
-    """
-    reported: dict[Period, set[str]] = {}
-    for year, month, region in region_months:
-        reported.setdefault(Period(int(year), int(month)), set()).add(str(region))
-    expected: set[str] = set()
-    complete: set[Period] = set()
-    for period in sorted(reported):
-        if expected <= reported[period]:
-            complete.add(period)
-        expected |= reported[period]
-    return complete
-
-
-def _region_months() -> list[tuple[int, int, str]]:
-    """``(year, month, region_code)`` of every regency-month with counts."""
-    rows = MonthlyTotal.objects.values_list("year", "month", "region_id").distinct()
-    return [(int(year), int(month), str(region)) for year, month, region in rows]
-
-
 def province_backtest() -> ProvinceBacktest:
     """The backtest of the province's series over every month in the database."""
     periods = selectors.available_periods()
@@ -85,7 +58,8 @@ def province_backtest() -> ProvinceBacktest:
         Period(int(year), int(month)): int(count)
         for year, month, count in zip(*columns, strict=True)
     }
-    complete = complete_months(_region_months())
+    province = selectors.reference_frames().province()
+    complete = selectors.reporting_ledger().complete_periods(province.region_codes)
     return ProvinceBacktest(
         first=periods[0],
         last=periods[-1],
