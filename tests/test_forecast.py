@@ -15,6 +15,7 @@ from django.test import Client
 from coverage import forecast as fc
 from coverage import services
 from coverage.calculations import Period
+from coverage.completeness import ReportingLedger
 from coverage.forecast import (
     MIN_CHANGES,
     PATHS,
@@ -27,7 +28,6 @@ from coverage.forecast import (
     monthly_changes,
     pace_ratio,
 )
-from coverage.completeness import ReportingLedger
 from tests.factories import pu_counts
 
 APRIL = Period(2025, 4)
