@@ -198,3 +198,98 @@ def _nonactive_of(
             "isi jumlah peserta nonaktif (bulan lalu %(before)s); isi 0 bila tidak ada"
         ) % {"before": _n(before)}
     return 0
+
+
+# --- the same rules over an uploaded file ----------------------------------------------------
+
+RegionMonth = tuple[int, int, str]  # (year, month, region code)
+
+
+@dataclass
+class RegionMonthCheck:
+    """One regency-month of an upload: its totals before and after, and what needs a look."""
+
+    year: int
+    month: int
+    region_code: str
+    total: int
+    previous_total: int | None
+    changed_cells: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def change_pct(self) -> float | None:
+        """Change of the regency's total from last month, in percent (None: no last month)."""
+        if not self.previous_total:
+            return None
+        return 100 * (self.total - self.previous_total) / self.previous_total
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.warnings)
+
+    @property
+    def ack_name(self) -> str:
+        """The form field of its tick; its comment is ``note-`` + the same suffix."""
+        return f"ack-{self.period}-{self.region_code}"
+
+    @property
+    def note_name(self) -> str:
+        return f"note-{self.period}-{self.region_code}"
+
+
+def check_upload(
+    *,
+    uploaded: Mapping[RegionMonth, Mapping[Cell, tuple[int, int]]],
+    stored: Mapping[RegionMonth, Mapping[Cell, tuple[int, int]]],
+    history: Mapping[RegionMonth, Mapping[str, Sequence[int]]],
+) -> list[RegionMonthCheck]:
+    """The grid's checks (``check_grid``) for each regency-month of a file.
+
+    ``uploaded`` and ``stored`` map a regency-month to ``{cell: (active, nonactive)}``;
+    ``stored`` also holds the months before the uploaded ones. Last month is the
+    stored month overlaid with the file's rows for it, so a file of several months
+    is checked month against month. ``history`` is, per regency-month, each
+    segment's monthly totals of the months before (as for the grid).
+    """
+    checks = []
+    for key in sorted(uploaded):
+        year, month, region = key
+        before_key = (year - 1, 12, region) if month == 1 else (year, month - 1, region)
+        rows = uploaded[key]
+        now = dict(stored.get(key, {}))
+        previous = {**stored.get(before_key, {}), **uploaded.get(before_key, {})}
+        result = check_grid(
+            typed={cell: str(pair[0]) for cell, pair in rows.items()},
+            stored={cell: pair[0] for cell, pair in now.items()},
+            previous={cell: pair[0] for cell, pair in previous.items()},
+            history=history.get(key, {}),
+            typed_nonactive={cell: str(pair[1]) for cell, pair in rows.items()},
+            stored_nonactive={cell: pair[1] for cell, pair in now.items()},
+            previous_nonactive={cell: pair[1] for cell, pair in previous.items()},
+        )
+        warnings = [
+            _("sel %(sector)s/%(segment)s: %(warning)s")
+            % {"sector": cell[0], "segment": cell[1], "warning": text}
+            for cell, text in sorted(result.warnings.items())
+        ]
+        warnings += [text for _segment, text in sorted(result.column_warnings.items())]
+        after = {cell: pair[0] for cell, pair in now.items()} | {
+            cell: pair[0] for cell, pair in rows.items()
+        }
+        checks.append(
+            RegionMonthCheck(
+                year=year,
+                month=month,
+                region_code=region,
+                total=sum(after.values()),
+                previous_total=sum(pair[0] for pair in previous.values()) if previous else None,
+                changed_cells=len(result.values),
+                warnings=warnings,
+            )
+        )
+    return checks
