@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -289,7 +289,7 @@ def _insert_count_log_postgresql(
         FROM unnest(%s::smallint[], %s::smallint[], %s::varchar[], %s::varchar[],
                     %s::varchar[], %s::varchar[], %s::varchar[]) AS u(y, m, r, b, k, o, n)
     """
-    fixed = [
+    fixed: list[Any] = [
         now,
         context.user_id,
         context.source,

@@ -332,7 +332,7 @@ class GridPage:
                     status=400,
                 )
             target = self.typed if name.startswith(CELL_PREFIX) else self.typed_nonactive
-            target[cell] = text
+            target[cell] = str(text)
         if self.locked:
             self.problem = LockedPeriodError(
                 [(self.period.year, self.period.month, self.region.bps_code)]
@@ -513,7 +513,7 @@ class GridPage:
         if not self.scope.is_branch:
             return None
         segments = [code for code, _name in self.segments]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for region in self.scope.branch_regions:
             now = _cells_of(self.month_counts, region.bps_code)
             before = _cells_of(self.previous_counts, region.bps_code)

@@ -49,14 +49,12 @@ def visible_changes(user: Any) -> QuerySet[ChangeLog]:
     return changes
 
 
-def with_group(changes: QuerySet[ChangeLog]) -> QuerySet[ChangeLog]:
-    """Each row's operation id, or ``row-<id>`` for a row written without one."""
-    return changes.annotate(
-        group=Coalesce(
-            "operation",
-            Concat(Value(ROW_PREFIX), Cast("id", CharField())),
-            output_field=CharField(),
-        )
+def group_of() -> Coalesce:
+    """A row's operation id, or ``row-<id>`` for a row written without one."""
+    return Coalesce(
+        "operation",
+        Concat(Value(ROW_PREFIX), Cast("id", CharField())),
+        output_field=CharField(),
     )
 
 
@@ -160,7 +158,7 @@ def _scope_label(group: dict[str, Any], regions: dict[str, str], branches: dict[
 def _groups(changes: QuerySet[ChangeLog]) -> QuerySet[Any]:
     """One row per operation: when, who, where from, scope and how many cells."""
     return (
-        with_group(changes)
+        changes.annotate(group=group_of())
         .values("group")
         .annotate(
             started=Min("created_at"),
@@ -186,17 +184,18 @@ def _groups(changes: QuerySet[ChangeLog]) -> QuerySet[Any]:
 
 def _first_cells(changes: QuerySet[ChangeLog], groups: list[str]) -> dict[str, list[ChangeLog]]:
     """The first ``CELLS_SHOWN`` cells of each operation on the page, in one query."""
+    operations = [group for group in groups if not group.startswith(ROW_PREFIX)]
+    lone = [int(group[len(ROW_PREFIX) :]) for group in groups if group.startswith(ROW_PREFIX)]
     ranked = (
-        with_group(changes)
-        .filter(group__in=groups)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("group")], order_by=[F("id").asc()]))
+        changes.filter(Q(operation__in=operations) | Q(id__in=lone, operation=None))
+        .annotate(rank=Window(RowNumber(), partition_by=[group_of()], order_by=[F("id").asc()]))
         .filter(rank__lte=CELLS_SHOWN)
         .select_related("region")
         .order_by("id")
     )
     cells: dict[str, list[ChangeLog]] = defaultdict(list)
     for change in ranked:
-        cells[change.group].append(change)  # type: ignore[attr-defined]
+        cells[change.operation or f"{ROW_PREFIX}{change.pk}"].append(change)
     return cells
 
 

@@ -69,12 +69,12 @@ def staging_dir() -> Path:
     return path
 
 
-def _staged_paths(user_id: int, sha256: str) -> tuple[Path, Path]:
+def _staged_paths(user_id: int | None, sha256: str) -> tuple[Path, Path]:
     base = staging_dir() / f"{user_id}-{sha256}"
     return base.with_suffix(".bin"), base.with_suffix(".json")
 
 
-def stage_upload(*, user_id: int, kind: str, name: str, data: bytes) -> str:
+def stage_upload(*, user_id: int | None, kind: str, name: str, data: bytes) -> str:
     """Keep the bytes for the preview and the confirmation; returns their SHA-256."""
     _remove_expired()
     sha256 = hashlib.sha256(data).hexdigest()
@@ -92,7 +92,7 @@ class StagedUpload:
     sha256: str
 
 
-def staged_upload(*, user_id: int, sha256: str) -> StagedUpload | None:
+def staged_upload(*, user_id: int | None, sha256: str) -> StagedUpload | None:
     """The staged file, if it exists, is fresh and still hashes to ``sha256``."""
     if not SHA256_RE.fullmatch(sha256):
         return None
@@ -109,7 +109,7 @@ def staged_upload(*, user_id: int, sha256: str) -> StagedUpload | None:
     return StagedUpload(kind=info["kind"], name=info["name"], data=data, sha256=sha256)
 
 
-def staged_discard(*, user_id: int, sha256: str) -> None:
+def staged_discard(*, user_id: int | None, sha256: str) -> None:
     for path in _staged_paths(user_id, sha256):
         path.unlink(missing_ok=True)
 
