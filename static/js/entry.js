@@ -45,10 +45,23 @@
     return value;
   }
 
-  /* Regroup the digits of a valid number, keeping the caret after the same digit. */
+  /* Digits, or a grouped number with one digit typed or deleted (1.2345, 1.23): text that
+   * regrouping may tidy. "1.5" is left alone, so a mistyped fraction stays visible. */
+  function regroupable(text) {
+    var parts = text.split(mark);
+    if (parts.length === 1) return whole.test(text);
+    if (!/^\d{1,4}$/.test(parts[0])) return false;
+    for (var i = 1; i < parts.length; i += 1) {
+      if (!/^\d{2,4}$/.test(parts[i])) return false;
+    }
+    return true;
+  }
+
+  /* Regroup the digits of a number as typed, keeping the caret after the same digit. */
   function regroup(input) {
-    var value = parse(input.value);
-    if (value === null || isNaN(value)) return;
+    var text = input.value.replace(/\s/g, "");
+    if (text === "" || !regroupable(text)) return;
+    var value = parseInt(text.split(mark).join(""), 10);
     var formatted = numberFormat.format(value);
     if (formatted === input.value) return;
     var caret = input.selectionStart === null ? input.value.length : input.selectionStart;
