@@ -85,11 +85,11 @@ class LockedPeriodError(Exception):
             "Bulan berikut sudah disetujui dan dikunci, sehingga tidak ada yang disimpan: "
             "%(months)s. Hanya manajer (cabang itu atau seluruh provinsi) yang dapat membuka "
             "kuncinya di halaman Persetujuan; minta manajer membuka kuncinya terlebih dahulu."
-        ) % {"months": "; ".join(_locked_month_lines(self.cells))}
+        ) % {"months": "; ".join(locked_month_lines(self.cells))}
         super().__init__(self.message)
 
 
-def _locked_month_lines(cells: Sequence[tuple[int, int, str]]) -> list[str]:
+def locked_month_lines(cells: Sequence[tuple[int, int, str]]) -> list[str]:
     """One line per locked (month, scope): "2025-04 (Kupang), disetujui oleh … pada …"."""
     branches = dict(Region.objects.values_list("bps_code", "branch_id"))
     names = dict(Branch.objects.values_list("code", "name"))

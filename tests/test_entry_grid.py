@@ -152,6 +152,7 @@ def test_locked_month_is_read_only_and_refuses_a_crafted_post(admin_user: User) 
     client = login(admin_user)
     page = client.get(URL, {"period": "2025-03", "scope": "5371"})
     assert "Bulan ini sudah disetujui dan dikunci." in page.content.decode()
+    assert "2025-03 (Kupang), disetujui oleh manajer pada" in page.content.decode()
     assert "readonly" in page.content.decode()
     response = grid_post(client, version=version_of(client), cells={"A-PU": "1031"})
     assert response.status_code == 409

@@ -151,3 +151,18 @@ def test_migration_groups_old_rows_by_user_second_and_source(manager: User) -> N
         ChangeLog.objects.filter(region_id="5311", month=3).values("operation").distinct().count()
         == 1
     )
+
+
+def test_filter_input_is_escaped_in_the_page(manager: User) -> None:
+    response = login(manager).get("/riwayat/", {"key": "<script>alert(1)</script>"})
+    content = response.content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_a_malformed_operation_filter_is_refused_with_a_message(manager: User) -> None:
+    response = login(manager).get("/riwayat/", {"operation": "<b>x</b>"})
+    content = response.content.decode()
+    assert "Kode operasi tidak dikenal." in content
+    assert "<b>x</b>" not in content
+    assert response.context["page"].paginator.count == 0

@@ -338,3 +338,12 @@ def test_templates_have_header_example_and_explanation(admin_user: User, kind: s
     assert set(importers.LAYOUTS[kind].columns) <= explained
     parsed = importers.parse_file(kind, name=f"t.{kind}.xlsx", data=book_bytes)
     assert parsed.ok, parsed.errors
+
+
+def test_file_name_and_cell_text_are_escaped_in_the_preview(admin_user: User) -> None:
+    data = (HEADER + "2025-03,5371,A,PU,<img src=x onerror=alert(1)>,0\n").encode()
+    response = upload(login(admin_user), "<script>alert(1)</script>.csv", data)
+    content = response.content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "<img src=x" not in content
+    assert "&lt;img src=x onerror=alert(1)&gt;" in content

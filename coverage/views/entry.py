@@ -47,7 +47,13 @@ from ..models import (
     Segment,
 )
 from ..records import ParticipantRecord
-from ..services import LockedPeriodError, WriteContext, count_key, participant_counts_save
+from ..services import (
+    LockedPeriodError,
+    WriteContext,
+    count_key,
+    locked_month_lines,
+    participant_counts_save,
+)
 from ..templatetags.idformat import idint
 from .grid_rules import HISTORY_MONTHS, Cell, GridCheck, check_grid, parse_cell
 from .guards import role_required
@@ -580,6 +586,11 @@ class GridPage:
             "summary": self._branch_summary(),
             "read_only": self.locked or self.future,
             "locked": self.locked,
+            "locked_by": "; ".join(
+                locked_month_lines([(self.period.year, self.period.month, self.region.bps_code)])
+            )
+            if self.locked
+            else "",
             "future": self.future,
             "empty_month": not self.stored,
             "version": self.version if version is None else version,
