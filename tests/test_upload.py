@@ -347,3 +347,14 @@ def test_file_name_and_cell_text_are_escaped_in_the_preview(admin_user: User) ->
     assert "<script>alert(1)</script>" not in content
     assert "<img src=x" not in content
     assert "&lt;img src=x onerror=alert(1)&gt;" in content
+
+
+def test_nonactive_counts_dropping_to_zero_are_flagged(admin_user: User) -> None:
+    data = (HEADER + "2025-04,5371,A,PU,1040,\n2025-04,5371,G,PU,1040,0\n").encode()
+    preview = upload(login(admin_user), "april.csv", data)
+    [check] = preview.context["evaluation"].checks
+    assert check.flagged
+    assert (
+        "2 sel nonaktif menjadi 0 padahal bulan lalu terisi (mis. A/PU: 5); "
+        "periksa kolom nonactive" in check.warnings
+    )

@@ -278,6 +278,26 @@ def check_upload(
             for cell, text in sorted(result.warnings.items())
         ]
         warnings += [text for _segment, text in sorted(result.column_warnings.items())]
+        zeroed = sorted(
+            cell
+            for cell in result.values
+            if result.nonactive[cell] == 0 and previous.get(cell, (0, 0))[1] > 0
+        )
+        if zeroed:
+            # A file may leave ``nonactive`` blank (read as 0): never erase them unseen.
+            sector, segment = zeroed[0]
+            warnings.append(
+                _(
+                    "%(count)s sel nonaktif menjadi 0 padahal bulan lalu terisi (mis. "
+                    "%(sector)s/%(segment)s: %(before)s); periksa kolom nonactive"
+                )
+                % {
+                    "count": len(zeroed),
+                    "sector": sector,
+                    "segment": segment,
+                    "before": _n(previous[zeroed[0]][1]),
+                }
+            )
         after = {cell: pair[0] for cell, pair in now.items()} | {
             cell: pair[0] for cell, pair in rows.items()
         }
