@@ -289,3 +289,16 @@ def test_locked_month_error_names_the_approver_and_who_can_unlock(admin_user: Us
     text = content.decode()
     assert "2025-03 (Kupang), disetujui oleh manajer_kupang pada" in text
     assert "Hanya manajer" in text
+
+
+def test_english_grid_shows_and_accepts_english_thousands(
+    admin_user: User, english_catalogue: None
+) -> None:
+    client = login(admin_user)
+    client.cookies["django_language"] = "en"
+    page = client.get(URL, {"period": "2025-03", "scope": "5371"}).content.decode()
+    assert 'name="c-5371-A-PU" value="1,030"' in page
+    assert "Copy last month (February 2025) for Kota Kupang" in page
+    response = grid_post(client, version=version_of(client), cells={"A-PU": "1,040"})
+    assert response.status_code == 302
+    assert count_of(3) == (1040, 5)
