@@ -20,12 +20,14 @@
     id: {
       notWhole: "harus bilangan bulat tanpa pecahan",
       negative: "tidak boleh negatif",
+      nonactive: "Nonaktif",
       change: "berubah {pct}% dari bulan lalu; periksa kembali",
       copied: "Sel diisi dengan nilai bulan lalu; belum tersimpan. Periksa lalu tekan Simpan."
     },
     en: {
       notWhole: "must be a whole number",
       negative: "must not be negative",
+      nonactive: "Non-active",
       change: "changed {pct}% from last month; please check"
     }
   }[lang.indexOf("en") === 0 ? "en" : "id"];
@@ -76,19 +78,30 @@
     if (document.activeElement === input) input.setSelectionRange(position, position);
   }
 
+  function problem(input) {
+    var text = input.value.replace(/\s/g, "");
+    var value = parse(input.value);
+    if (value !== null && isNaN(value)) {
+      return /^-/.test(text) ? messages.negative : messages.notWhole;
+    }
+    return "";
+  }
+
+  /* One message per cell: an error of either input (active first), else the active
+   * count's ±30% warning. */
   function check(input) {
     var cell = input.closest("td");
     var live = cell.querySelector(".cell-live");
-    if (!input.classList.contains("active-input")) return;
-    var text = input.value.replace(/\s/g, "");
-    var value = parse(input.value);
-    var message = "";
-    var level = "";
-    if (value !== null && isNaN(value)) {
-      message = /^-/.test(text) ? messages.negative : messages.notWhole;
-      level = "error";
-    } else if (value !== null && input.dataset.previous) {
-      var before = parseInt(input.dataset.previous, 10);
+    var active = cell.querySelector("input.active-input");
+    var nonactive = cell.querySelector("input.nonactive-input");
+    var message = problem(active);
+    if (!message && nonactive && problem(nonactive)) {
+      message = messages.nonactive + ": " + problem(nonactive);
+    }
+    var level = message ? "error" : "";
+    var value = parse(active.value);
+    if (!message && value !== null && active.dataset.previous) {
+      var before = parseInt(active.dataset.previous, 10);
       if (before > 0 && Math.abs(value - before) / before > 0.3) {
         var pct = Math.round(((value - before) / before) * 100);
         message = messages.change.replace("{pct}", (pct > 0 ? "+" : "") + numberFormat.format(pct));
