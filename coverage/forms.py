@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .calculations import InvalidPeriod, Period
 from .importers import FILE_EMPTY, KINDS, MAX_FILE_BYTES
-from .models import ChangeLog
+from .models import ChangeLog, ChangeSource
 
 # --- login throttling ---------------------------------------------------------------------
 
@@ -178,29 +178,40 @@ class UnlockForm(ApprovalForm):
 
 class HistoryFilterForm(forms.Form):
     period = forms.CharField(label=_("Bulan"), max_length=7, required=False)
+    branch = forms.ChoiceField(label=_("Kantor cabang"), required=False)
     region = forms.ChoiceField(label=_("Kabupaten/kota"), required=False)
     user = forms.ChoiceField(label=_("Pengguna"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Jenis operasi"),
+        required=False,
+        choices=[("", _("Semua")), *list(ChangeSource.choices)],
+    )
     entity = forms.ChoiceField(
         label=_("Jenis data"),
         required=False,
         choices=[("", _("Semua")), *list(ChangeLog.Entity.choices)],
     )
     key = forms.CharField(label=_("Kunci"), max_length=100, required=False)
+    operation = forms.RegexField(
+        label=_("Operasi"),
+        regex=r"^(?:[0-9a-f]{32}|row-\d{1,18})$",
+        required=False,
+        error_messages={"invalid": _("Kode operasi tidak dikenal.")},
+    )
 
     def __init__(
         self,
         *args: Any,
         regions: list[tuple[str, str]],
         users: list[tuple[str, str]],
+        branches: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        region_field = self.fields["region"]
-        user_field = self.fields["user"]
-        assert isinstance(region_field, forms.ChoiceField)
-        assert isinstance(user_field, forms.ChoiceField)
-        region_field.choices = [("", _("Semua")), *regions]
-        user_field.choices = [("", _("Semua")), *users]
+        for name, choices in (("region", regions), ("user", users), ("branch", branches or [])):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("Semua")), *choices]
 
     def clean_period(self) -> Period | None:
         text = self.cleaned_data["period"].strip()

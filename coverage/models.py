@@ -471,6 +471,10 @@ class ChangeLog(models.Model):
     )
     source = models.CharField(_("sumber"), max_length=10, choices=ChangeSource.choices)
     source_detail = models.CharField(_("keterangan sumber"), max_length=300, blank=True)
+    # One id per user action (a grid save, an upload, an import, an approval): the
+    # history shows one line per operation. Null only for rows written outside the
+    # services before the field existed and not grouped by the migration.
+    operation = models.CharField(_("operasi"), max_length=36, null=True, blank=True, db_index=True)
     entity = models.CharField(_("jenis data"), max_length=10, choices=Entity.choices)
     year = models.PositiveSmallIntegerField(_("tahun"))
     month = models.PositiveSmallIntegerField(_("bulan"), null=True, blank=True)

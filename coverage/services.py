@@ -6,10 +6,12 @@ bulk, so that an import of 100,000 rows is a handful of queries, not one per row
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import reduce
@@ -56,6 +58,7 @@ from .programme_records import (
     QuotaRecord,
 )
 from .records import ParticipantRecord, TargetRecord, WorkforceRecord
+from .templatetags.idformat import iddatetime
 
 BATCH_SIZE = 2000
 UNNEST_BATCH_SIZE = 20_000
@@ -68,32 +71,77 @@ class WriteResult:
     unchanged: int
 
 
+def new_operation_id() -> str:
+    """A fresh id for one user action (a grid save, an upload, an import, an approval).
+
+    Every change-log row written for that action carries it, so the history shows
+    one line per action instead of one per changed cell.
+    """
+    return uuid.uuid4().hex
+
+
 @dataclass(frozen=True)
 class WriteContext:
-    """Who writes and from where, for the change log (*Riwayat perubahan*)."""
+    """Who writes and from where, for the change log (*Riwayat perubahan*).
+
+    One context is one operation: build it once per user action and pass the same
+    context to every write function of that action (see ``new_operation_id``).
+    """
 
     user_id: int | None = None
     source: str = ChangeSource.CLI
     source_detail: str = ""
+    operation: str = dataclasses.field(default_factory=new_operation_id)
 
 
 class LockedPeriodError(Exception):
-    """A write would change counts of a month that a manager approved (locked)."""
+    """A write would change counts of a month that a manager approved (locked).
+
+    The message names each locked month and branch, who approved it and when, and
+    who can open it again (a manager of that branch or of the province), because
+    the file or the grid is not what needs fixing.
+    """
 
     def __init__(self, cells: Iterable[tuple[int, int, str]]) -> None:
         self.cells = sorted(set(cells))
-        branches = dict(Region.objects.values_list("bps_code", "branch__name"))
-        names = sorted(
-            {
-                f"{year}-{month:02d} ({branches.get(region, region)})"
-                for year, month, region in self.cells
-            }
-        )
         self.message = _(
             "Bulan berikut sudah disetujui dan dikunci, sehingga tidak ada yang disimpan: "
-            "%(months)s. Minta manajer membuka kuncinya terlebih dahulu."
-        ) % {"months": ", ".join(names)}
+            "%(months)s. Hanya manajer (cabang itu atau seluruh provinsi) yang dapat membuka "
+            "kuncinya di halaman Persetujuan; minta manajer membuka kuncinya terlebih dahulu."
+        ) % {"months": "; ".join(locked_month_lines(self.cells))}
         super().__init__(self.message)
+
+
+def locked_month_lines(cells: Sequence[tuple[int, int, str]]) -> list[str]:
+    """One line per locked (month, scope): "2025-04 (Kupang), disetujui oleh … pada …"."""
+    branches = dict(Region.objects.values_list("bps_code", "branch_id"))
+    names = dict(Branch.objects.values_list("code", "name"))
+    months = {(year, month) for year, month, _region in cells}
+    approvals = {
+        (a.year, a.month, a.branch_id): a
+        for a in MonthApproval.objects.filter(
+            locked=True, year__in={year for year, _m in months}
+        ).select_related("approved_by")
+        if (a.year, a.month) in months
+    }
+    lines: set[str] = set()
+    for year, month, region in cells:
+        branch = branches.get(region)
+        approval = approvals.get((year, month, None)) or approvals.get((year, month, branch))
+        scope = (
+            _("seluruh provinsi")
+            if approval is not None and approval.branch_id is None
+            else names.get(branch or "", region)
+        )
+        line = f"{year}-{month:02d} ({scope})"
+        if approval is not None:
+            who = approval.approved_by.get_username() if approval.approved_by else "–"
+            line += ", " + _("disetujui oleh %(user)s pada %(when)s WITA") % {
+                "user": who,
+                "when": iddatetime(approval.approved_at),
+            }
+        lines.add(line)
+    return sorted(lines)
 
 
 def _check_not_locked(records: Sequence[ParticipantRecord]) -> None:
@@ -150,9 +198,7 @@ def participant_counts_save(
             update_fields=["active", "nonactive", "updated_at", "updated_by"],
         )
     refresh_monthly_totals({(r.year, r.month, r.region_code) for r in changed})
-    _log_count_changes(
-        changed, existing, context=WriteContext(user_id, context.source, context.source_detail)
-    )
+    _log_count_changes(changed, existing, context=replace(context, user_id=user_id))
     return result
 
 
@@ -272,6 +318,7 @@ def _log_count_changes(
                 user_id=context.user_id,
                 source=context.source,
                 source_detail=detail,
+                operation=context.operation,
                 entity=ChangeLog.Entity.COUNT,
                 year=record.year,
                 month=record.month,
@@ -302,17 +349,18 @@ def _insert_count_log_postgresql(
     table = connection.ops.quote_name(ChangeLog._meta.db_table)
     sql = f"""
         INSERT INTO {table}
-            (created_at, user_id, source, source_detail, entity, field,
+            (created_at, user_id, source, source_detail, operation, entity, field,
              year, month, region_id, branch_id, key, old_value, new_value)
-        SELECT %s, %s, %s, %s, %s, %s, y, m, r, b, k, o, n
+        SELECT %s, %s, %s, %s, %s, %s, %s, y, m, r, b, k, o, n
         FROM unnest(%s::smallint[], %s::smallint[], %s::varchar[], %s::varchar[],
                     %s::varchar[], %s::varchar[], %s::varchar[]) AS u(y, m, r, b, k, o, n)
     """
-    fixed = [
+    fixed: list[Any] = [
         now,
         context.user_id,
         context.source,
         context.source_detail[:300],
+        context.operation,
         ChangeLog.Entity.COUNT.value,
         COUNT_FIELD,
     ]
@@ -642,6 +690,7 @@ def _log_changes(
                 user_id=context.user_id,
                 source=context.source,
                 source_detail=context.source_detail[:300],
+                operation=context.operation,
                 entity=entity,
                 year=change.year,
                 month=change.month,

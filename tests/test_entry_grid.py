@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from coverage import services
 from coverage.models import ChangeLog, ParticipantCount
+from coverage.records import ParticipantRecord
 from coverage.views.grid_rules import check_grid, parse_cell
 from tests.factories import login, make_user, seed_counts
 
@@ -68,14 +70,15 @@ def test_grid_is_prefilled_with_stored_values_and_last_month(admin_user: User) -
     march = ParticipantCount.objects.get(
         year=2025, month=3, region_id="5371", sector_id="A", segment_id="PU"
     )
-    assert f'name="c-5371-A-PU" value="{march.active}"' in content
+    assert march.active == 1030
+    assert 'name="c-5371-A-PU" value="1.030"' in content  # shown with thousands marks
     assert 'data-previous="1020"' in content  # February: round(1000 × 1.01²)
     assert "/riwayat/?key=2025-03/5371/A/PU" in content.replace("%2F", "/")
 
 
 def test_empty_month_shows_last_month_as_placeholders(admin_user: User) -> None:
     response = login(admin_user).get(URL, {"period": "2025-04", "scope": "5371"})
-    assert 'name="c-5371-A-PU" value="" placeholder="1030"' in response.content.decode()
+    assert 'name="c-5371-A-PU" value="" placeholder="1.030"' in response.content.decode()
 
 
 def test_save_writes_through_the_service_with_grid_source(admin_user: User) -> None:
@@ -149,6 +152,7 @@ def test_locked_month_is_read_only_and_refuses_a_crafted_post(admin_user: User) 
     client = login(admin_user)
     page = client.get(URL, {"period": "2025-03", "scope": "5371"})
     assert "Bulan ini sudah disetujui dan dikunci." in page.content.decode()
+    assert "2025-03 (Kupang), disetujui oleh manajer pada" in page.content.decode()
     assert "readonly" in page.content.decode()
     response = grid_post(client, version=version_of(client), cells={"A-PU": "1031"})
     assert response.status_code == 409
@@ -170,3 +174,131 @@ def test_branch_scope_shows_regency_summary_and_one_regency_grid(admin_user: Use
 def test_totals_use_indonesian_thousands(admin_user: User) -> None:
     content = login(admin_user).get(URL, {"period": "2025-03", "scope": "5371"}).content.decode()
     assert "4.120" in content  # 4 cells × 1030
+
+
+@pytest.fixture
+def kupang_april(admin_user: User) -> User:
+    """April 2025 of Kota Kupang, sector A × PU: 20.000 active and 4.407 non-active."""
+    services.participant_counts_save(
+        records=[ParticipantRecord(2025, 4, "5371", "A", "PU", 20000, 4407)],
+        context=services.WriteContext(source="demo", source_detail="april"),
+    )
+    return admin_user
+
+
+def count_of(month: int, sector: str = "A", segment: str = "PU") -> tuple[int, int]:
+    cell = ParticipantCount.objects.get(
+        year=2025, month=month, region_id="5371", sector_id=sector, segment_id=segment
+    )
+    return cell.active, cell.nonactive
+
+
+def test_saving_a_new_month_without_its_nonactive_count_is_refused_not_zeroed(
+    kupang_april: User,
+) -> None:
+    client = login(kupang_april)
+    response = grid_post(client, version=version_of(client, "2025-05"), period="2025-05",
+                         cells={"A-PU": "20.100"})  # fmt: skip
+    assert response.status_code == 400
+    assert "isi jumlah peserta nonaktif (bulan lalu 4.407)" in response.content.decode()
+    assert not ParticipantCount.objects.filter(year=2025, month=5).exists()
+    assert count_of(4) == (20000, 4407)
+
+
+def test_grid_saves_the_nonactive_count_typed_for_a_new_month(kupang_april: User) -> None:
+    client = login(kupang_april)
+    response = grid_post(
+        client,
+        version=version_of(client, "2025-05"),
+        period="2025-05",
+        cells={"A-PU": "20.100"},
+        **{"n-5371-A-PU": "4.450"},
+    )
+    assert response.status_code == 302
+    assert count_of(5) == (20100, 4450)
+    assert count_of(4) == (20000, 4407)
+    log = ChangeLog.objects.get(key="2025-05/5371/A/PU")
+    assert log.new_value == "20100 / 4450"
+
+
+def test_changing_only_the_nonactive_count_keeps_active(kupang_april: User) -> None:
+    client = login(kupang_april)
+    response = grid_post(client, version=version_of(client, "2025-04"), period="2025-04",
+                         cells={}, **{"n-5371-A-PU": "4.500"})  # fmt: skip
+    assert response.status_code == 302
+    assert count_of(4) == (20000, 4500)
+
+
+def test_emptying_a_stored_nonactive_count_is_an_error(kupang_april: User) -> None:
+    client = login(kupang_april)
+    response = grid_post(client, version=version_of(client, "2025-04"), period="2025-04",
+                         cells={"A-PU": "20000"}, **{"n-5371-A-PU": ""})  # fmt: skip
+    assert response.status_code == 400
+    assert "isi 0 bila tidak ada peserta nonaktif" in response.content.decode()
+    assert count_of(4) == (20000, 4407)
+
+
+def test_grid_shows_stored_nonactive_counts_formatted(kupang_april: User) -> None:
+    content = login(kupang_april).get(URL, {"period": "2025-04", "scope": "5371"}).content
+    assert 'name="n-5371-A-PU" value="4.407"' in content.decode()
+
+
+def test_copy_last_month_fills_active_and_nonactive_without_saving(kupang_april: User) -> None:
+    client = login(kupang_april)
+    response = client.get(URL, {"period": "2025-05", "scope": "5371", "prefill": "last"})
+    content = response.content.decode()
+    assert 'name="c-5371-A-PU" value="20.000"' in content
+    assert 'name="n-5371-A-PU" value="4.407"' in content
+    assert "belum tersimpan" in content
+    assert not ParticipantCount.objects.filter(year=2025, month=5).exists()
+    page = client.get(URL, {"period": "2025-05", "scope": "5371"}).content.decode()
+    assert "Salin bulan lalu" in page and "prefill=last" in page
+
+
+def test_branch_summary_offers_copy_last_month_per_regency(kupang_april: User) -> None:
+    content = login(kupang_april).get(URL, {"period": "2025-05", "scope": "KUPANG"}).content
+    assert "region=5371&amp;prefill=last" in content.decode()
+
+
+def test_parse_cell_accepts_english_thousands_in_english() -> None:
+    with translation.override("en"):
+        assert parse_cell("12,345") == (12345, None)
+        assert parse_cell("1,5")[1] is not None
+        assert parse_cell("12.345")[1] is not None
+    assert parse_cell("12345") == (12345, None)
+
+
+def test_unknown_cell_name_is_escaped_in_the_error(admin_user: User) -> None:
+    client = login(admin_user)
+    response = client.post(
+        URL,
+        {"period": "2025-03", "scope": "5371", "region": "5371", "version": "0",
+         "c-5371-<script>alert(1)</script>-PU": "1"},
+    )  # fmt: skip
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_locked_month_error_names_the_approver_and_who_can_unlock(admin_user: User) -> None:
+    manager = make_user("manajer_kupang", "manager")
+    services.month_approve(year=2025, month=3, branch_code="KUPANG", user_id=manager.pk)
+    client = login(admin_user)
+    content = grid_post(client, version=version_of(client), cells={"A-PU": "1031"}).content
+    text = content.decode()
+    assert "2025-03 (Kupang), disetujui oleh manajer_kupang pada" in text
+    assert "Hanya manajer" in text
+
+
+def test_english_grid_shows_and_accepts_english_thousands(
+    admin_user: User, english_catalogue: None
+) -> None:
+    client = login(admin_user)
+    client.cookies["django_language"] = "en"
+    page = client.get(URL, {"period": "2025-03", "scope": "5371"}).content.decode()
+    assert 'name="c-5371-A-PU" value="1,030"' in page
+    assert "Copy last month (February 2025) for Kota Kupang" in page
+    response = grid_post(client, version=version_of(client), cells={"A-PU": "1,040"})
+    assert response.status_code == 302
+    assert count_of(3) == (1040, 5)

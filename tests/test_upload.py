@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
@@ -133,12 +134,23 @@ def test_preview_counts_then_apply_writes_exactly_the_previewed_bytes(admin_user
     )
     assert ParticipantCount.objects.filter(month=4).count() == 0
     sha = preview.context["staged"].sha256
-    applied = client.post("/unggah/terapkan/", {"kind": "participants", "sha256": sha}, follow=True)
+    acks = {
+        "ack-2025-03-5371": "1",
+        "note-2025-03-5371": "REI",
+        "ack-2025-04-5371": "1",
+        "note-2025-04-5371": "awal",
+    }
+    applied = client.post(
+        "/unggah/terapkan/", {"kind": "participants", "sha256": sha, **acks}, follow=True
+    )
     assert "Berkas maret.csv diterapkan" in applied.content.decode()
     assert ParticipantCount.objects.get(month=3, sector_id="G", segment_id="PU").active == 1500
     logs = ChangeLog.objects.filter(source="upload")
-    assert {(log.source_detail, log.user_id) for log in logs} == {("maret.csv", admin_user.pk)}
+    assert {(log.source_detail, log.user_id) for log in logs} == {
+        ("maret.csv — 5371 2025-03: REI; 5371 2025-04: awal", admin_user.pk)
+    }
     assert logs.count() == 2
+    assert logs.values("operation").distinct().count() == 1
 
 
 def test_unknown_or_expired_hash_is_refused_with_a_message(admin_user: User) -> None:
@@ -169,12 +181,132 @@ def test_locked_month_upload_is_refused_at_preview_and_apply(admin_user: User) -
     client = login(admin_user)
     data = (HEADER + "2025-03,5371,A,PU,1,0\n").encode()
     preview = upload(client, "maret.csv", data)
-    assert "sudah disetujui dan dikunci" in preview.content.decode()
+    content = preview.content.decode()
+    assert "sudah disetujui dan dikunci" in content
+    assert "disetujui oleh manajer pada" in content and "Hanya manajer" in content
+    assert "Perbaiki semua baris" not in content and "Terapkan" not in content
     before = snapshot()
     sha = preview.context["staged"].sha256
     response = client.post("/unggah/terapkan/", {"kind": "participants", "sha256": sha})
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert "disetujui oleh manajer pada" in response.content.decode()
     assert snapshot() == before
+
+
+def test_import_data_on_a_locked_month_names_the_approver_and_who_can_unlock(
+    admin_user: User, tmp_path: Path
+) -> None:
+    manager = make_user("manajer", "manager")
+    services.month_approve(year=2025, month=3, branch_code="KUPANG", user_id=manager.pk)
+    path = tmp_path / "maret.csv"
+    path.write_text(HEADER + "2025-03,5371,A,PU,1,0\n")
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        call_command("import_data", "participants", str(path))
+    assert "2025-03 (Kupang), disetujui oleh manajer pada" in str(error.value)
+    assert "Hanya manajer" in str(error.value)
+    assert snapshot() == before
+
+
+def jump_file(factor: float = 1.4) -> bytes:
+    """April 2025 for Kota Kupang: the four seeded cells of March times ``factor``."""
+    value = round(1030 * factor)
+    rows = [f"2025-04,5371,{s},{g},{value},5\n" for s in ("A", "G") for g in ("PU", "BPU")]
+    return (HEADER + "".join(rows)).encode()
+
+
+def test_a_forty_percent_jump_is_flagged_per_regency(admin_user: User) -> None:
+    preview = upload(login(admin_user), "april.csv", jump_file())
+    [check] = preview.context["evaluation"].checks
+    assert (check.period, check.region_code, check.total, check.previous_total) == (
+        "2025-04",
+        "5371",
+        4 * 1442,
+        4 * 1030,
+    )
+    assert check.flagged and round(check.change_pct) == 40
+    assert "sel A/PU: berubah +40% dari bulan lalu (1.030); periksa kembali" in check.warnings
+    content = preview.content.decode()
+    assert "+40,0%" in content and 'name="ack-2025-04-5371"' in content
+
+
+def test_a_small_change_is_not_flagged_and_applies_without_acknowledgement(
+    admin_user: User,
+) -> None:
+    client = login(admin_user)
+    preview = upload(client, "april.csv", jump_file(1.05))
+    assert not preview.context["evaluation"].flagged
+    sha = preview.context["staged"].sha256
+    response = client.post("/unggah/terapkan/", {"kind": "participants", "sha256": sha})
+    assert response.status_code == 302
+    assert ParticipantCount.objects.filter(year=2025, month=4).count() == 4
+
+
+@pytest.mark.parametrize(
+    "acks",
+    [{}, {"ack-2025-04-5371": "1"}, {"note-2025-04-5371": "REI"},
+     {"ack-2025-04-5371": "1", "note-2025-04-5371": "  "}],
+    ids=["nothing", "tick-only", "comment-only", "blank-comment"],
+)  # fmt: skip
+def test_apply_without_tick_and_comment_is_refused_and_writes_nothing(
+    admin_user: User, acks: dict[str, str]
+) -> None:
+    client = login(admin_user)
+    sha = upload(client, "april.csv", jump_file()).context["staged"].sha256
+    before = snapshot()
+    response = client.post("/unggah/terapkan/", {"kind": "participants", "sha256": sha, **acks})
+    assert response.status_code == 400
+    assert "belum dicentang serta diberi komentar; tidak ada yang disimpan" in (
+        response.content.decode()
+    )
+    assert snapshot() == before
+
+
+def test_apply_with_tick_and_comment_saves_and_logs_the_comment(admin_user: User) -> None:
+    client = login(admin_user)
+    sha = upload(client, "april.csv", jump_file()).context["staged"].sha256
+    response = client.post(
+        "/unggah/terapkan/",
+        {"kind": "participants", "sha256": sha, "ack-2025-04-5371": "1",
+         "note-2025-04-5371": "Kemitraan REI"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert ParticipantCount.objects.filter(year=2025, month=4).count() == 4
+    log = ChangeLog.objects.filter(source="upload").first()
+    assert log is not None and log.source_detail == "april.csv — 5371 2025-04: Kemitraan REI"
+
+
+def test_changed_rows_are_listed_and_filterable(admin_user: User) -> None:
+    client = login(admin_user)
+    preview = upload(client, "april.csv", jump_file())
+    assert preview.context["changes_total"] == 4
+    url = preview.redirect_chain[-1][0]
+    filtered = client.get(url, {"sector": "G", "segment": "BPU"})
+    assert [row["change"].sector_code for row in filtered.context["changes"]] == ["G"]
+    assert filtered.context["changes_total"] == 1 and filtered.context["changes_all"] == 4
+
+
+def test_changed_rows_show_at_most_two_hundred(admin_user: User) -> None:
+    sectors = "ABCDEFGHIJKLMNOPQRSTU"
+    regions = ("5371", "5303", "5311")
+    rows = [
+        f"2025-0{m},{r},{s},{g},10,0\n"
+        for m in (5, 6)
+        for r in regions
+        for s in sectors
+        for g in ("PU", "BPU")
+    ]
+    preview = upload(login(admin_user), "besar.csv", (HEADER + "".join(rows)).encode())
+    assert preview.context["changes_total"] == 2 * 3 * 21 * 2
+    assert len(preview.context["changes"]) == 200
+
+
+def test_segment_far_from_its_history_is_flagged_like_the_grid(admin_user: User) -> None:
+    seed_counts(region="5311", months=range(1, 13), base=1000)
+    rows = [f"2025-12,5311,A,PU,{round(1000 * 1.01**12) + 400},5\n"]
+    preview = upload(login(admin_user), "des.csv", (HEADER + "".join(rows)).encode())
+    [check] = preview.context["evaluation"].checks
+    assert any("simpangan baku" in w for w in check.warnings)
 
 
 def test_province_admin_uploads_targets(admin_user: User) -> None:
@@ -206,3 +338,23 @@ def test_templates_have_header_example_and_explanation(admin_user: User, kind: s
     assert set(importers.LAYOUTS[kind].columns) <= explained
     parsed = importers.parse_file(kind, name=f"t.{kind}.xlsx", data=book_bytes)
     assert parsed.ok, parsed.errors
+
+
+def test_file_name_and_cell_text_are_escaped_in_the_preview(admin_user: User) -> None:
+    data = (HEADER + "2025-03,5371,A,PU,<img src=x onerror=alert(1)>,0\n").encode()
+    response = upload(login(admin_user), "<script>alert(1)</script>.csv", data)
+    content = response.content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "<img src=x" not in content
+    assert "&lt;img src=x onerror=alert(1)&gt;" in content
+
+
+def test_nonactive_counts_dropping_to_zero_are_flagged(admin_user: User) -> None:
+    data = (HEADER + "2025-04,5371,A,PU,1040,\n2025-04,5371,G,PU,1040,0\n").encode()
+    preview = upload(login(admin_user), "april.csv", data)
+    [check] = preview.context["evaluation"].checks
+    assert check.flagged
+    assert (
+        "2 sel nonaktif menjadi 0 padahal bulan lalu terisi (mis. A/PU: 5); "
+        "periksa kolom nonactive" in check.warnings
+    )

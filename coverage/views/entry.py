@@ -3,8 +3,10 @@
 A branch-wide scope shows a read-only regency × segment summary of the branch
 and lets the user pick one of its regencies to edit: 21 sectors × 4 segments is
 a grid one can still read, where a whole branch of sector detail (up to several
-hundred inputs) is not. The grid edits active participants; non-active counts
-are kept as stored (0 for a new cell).
+hundred inputs) is not. Each cell has two inputs: active participants (``c-…``)
+and non-active ones (``n-…``); a non-active count is never replaced by 0 unseen
+(see ``grid_rules.check_grid``). "Salin bulan lalu" (``?prefill=last``) fills
+the regency's cells with last month's values, to be checked and saved.
 
 Saving is one ``participant_counts_save`` call. The form carries a version (the
 highest change-log id of the month's cells of that regency when the grid was
@@ -23,7 +25,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,11 +47,20 @@ from ..models import (
     Segment,
 )
 from ..records import ParticipantRecord
-from ..services import LockedPeriodError, WriteContext, count_key, participant_counts_save
+from ..services import (
+    LockedPeriodError,
+    WriteContext,
+    count_key,
+    locked_month_lines,
+    participant_counts_save,
+)
+from ..templatetags.idformat import idint
 from .grid_rules import HISTORY_MONTHS, Cell, GridCheck, check_grid, parse_cell
 from .guards import role_required
 
 CELL_PREFIX = "c-"
+NONACTIVE_PREFIX = "n-"
+PREFIXES = (CELL_PREFIX, NONACTIVE_PREFIX)
 
 
 def approval_badge_context(*, period: Period, branch_codes: Iterable[str] | None) -> dict[str, str]:
@@ -87,8 +98,14 @@ class GridCell:
     value: str
     placeholder: str
     previous: int | None
+    nonactive_name: str = ""
+    nonactive_value: str = ""
+    nonactive_placeholder: str = ""
+    previous_nonactive: int | None = None
     label: str = ""
+    nonactive_label: str = ""
     error: str = ""
+    nonactive_error: str = ""
     warning: str = ""
 
 
@@ -124,15 +141,24 @@ def _pick_scope(
     return None
 
 
-def _month_counts(period: Period, region_codes: Iterable[str]) -> dict[tuple[str, Cell], int]:
+def _month_counts(
+    period: Period, region_codes: Iterable[str]
+) -> dict[tuple[str, Cell], tuple[int, int]]:
+    """``{(region, cell): (active, nonactive)}`` of one month."""
     rows = ParticipantCount.objects.filter(
         year=period.year, month=period.month, region_id__in=list(region_codes)
-    ).values_list("region_id", "sector_id", "segment_id", "active")
-    return {(region, (sector, segment)): active for region, sector, segment, active in rows}
+    ).values_list("region_id", "sector_id", "segment_id", "active", "nonactive")
+    return {
+        (region, (sector, segment)): (active, nonactive)
+        for region, sector, segment, active, nonactive in rows
+    }
 
 
-def _cells_of(counts: dict[tuple[str, Cell], int], region_code: str) -> dict[Cell, int]:
-    return {cell: value for (region, cell), value in counts.items() if region == region_code}
+def _cells_of(
+    counts: dict[tuple[str, Cell], tuple[int, int]], region_code: str, *, index: int = 0
+) -> dict[Cell, int]:
+    """One regency's active (``index`` 0) or non-active (1) counts."""
+    return {cell: value[index] for (region, cell), value in counts.items() if region == region_code}
 
 
 def _segment_history(period: Period, region_code: str) -> dict[str, list[int]]:
@@ -211,9 +237,7 @@ def grid(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     if request.method == "POST":
         posted_regions = {
-            name[len(CELL_PREFIX) :].split("-", 1)[0]
-            for name in request.POST
-            if name.startswith(CELL_PREFIX)
+            name[2:].split("-", 1)[0] for name in request.POST if name.startswith(PREFIXES)
         }
         posted_regions.add(request.POST.get("region", ""))
         if not posted_regions <= writable:
@@ -273,17 +297,20 @@ class GridPage:
         self.previous_counts = _month_counts(self.previous_period, region_codes)
         self.stored = _cells_of(self.month_counts, self.region.bps_code)
         self.previous = _cells_of(self.previous_counts, self.region.bps_code)
+        self.stored_nonactive = _cells_of(self.month_counts, self.region.bps_code, index=1)
+        self.previous_nonactive = _cells_of(self.previous_counts, self.region.bps_code, index=1)
         locked = selectors.locked_region_months({(period.year, period.month)})
         self.locked = (period.year, period.month, self.region.bps_code) in locked
         self.future = period > current_month()
         self.typed: dict[Cell, str] = {}
+        self.typed_nonactive: dict[Cell, str] = {}
         self.check = GridCheck()
         self.conflicts: list[ChangeLog] = []
         self.problem = ""
         self.version = grid_version(period, self.region.bps_code)
 
-    def input_name(self, cell: Cell) -> str:
-        return f"{CELL_PREFIX}{self.region.bps_code}-{cell[0]}-{cell[1]}"
+    def input_name(self, cell: Cell, prefix: str = CELL_PREFIX) -> str:
+        return f"{prefix}{self.region.bps_code}-{cell[0]}-{cell[1]}"
 
     def url(self, **extra: str) -> str:
         query = {"period": str(self.period), "scope": self.scope.code}
@@ -298,15 +325,20 @@ class GridPage:
         post = self.request.POST
         known = {(sector, segment) for sector, _n in self.sectors for segment, _m in self.segments}
         for name, text in post.items():
-            if not name.startswith(CELL_PREFIX):
+            if not name.startswith(PREFIXES):
                 continue
-            parts = name[len(CELL_PREFIX) :].split("-")
-            if len(parts) != 3 or parts[0] != self.region.bps_code:
-                return HttpResponseBadRequest(_("Sel tidak dikenal: %(name)s") % {"name": name})
-            cell = (parts[1], parts[2])
-            if cell not in known:
-                return HttpResponseBadRequest(_("Sel tidak dikenal: %(name)s") % {"name": name})
-            self.typed[cell] = text
+            parts = name[2:].split("-")
+            cell = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+            if parts[0] != self.region.bps_code or cell not in known:
+                # Rendered by the template, so the echoed name is escaped like any text.
+                return render(
+                    self.request,
+                    "entry/problem.html",
+                    {"message": _("Sel tidak dikenal: %(name)s") % {"name": name[:100]}},
+                    status=400,
+                )
+            target = self.typed if name.startswith(CELL_PREFIX) else self.typed_nonactive
+            target[cell] = str(text)
         if self.locked:
             self.problem = LockedPeriodError(
                 [(self.period.year, self.period.month, self.region.bps_code)]
@@ -322,14 +354,18 @@ class GridPage:
             stored=self.stored,
             previous=self.previous,
             history=_segment_history(self.period, self.region.bps_code),
+            typed_nonactive=self.typed_nonactive,
+            stored_nonactive=self.stored_nonactive,
+            previous_nonactive=self.previous_nonactive,
         )
-        if self.check.errors:
+        if self.check.has_errors:
             self.problem = _("Periksa sel yang ditandai merah; tidak ada yang disimpan.")
             return self.render(status=400)
         try:
             version = int(post.get("version", ""))
         except ValueError:
-            return HttpResponseBadRequest(_("Versi formulir tidak ada."))
+            self.problem = _("Versi formulir tidak ada; muat ulang formulir lalu simpan lagi.")
+            return self.render(status=400)
         comment = post.get("comment", "").strip()[:300]
         if self.check.has_warnings and not (post.get("checked") and comment):
             self.problem = _(
@@ -343,12 +379,6 @@ class GridPage:
         return self._save(version=version, comment=comment)
 
     def _save(self, *, version: int, comment: str) -> HttpResponse:
-        nonactive = {
-            (sector, segment): value
-            for sector, segment, value in ParticipantCount.objects.filter(
-                year=self.period.year, month=self.period.month, region_id=self.region.bps_code
-            ).values_list("sector_id", "segment_id", "nonactive")
-        }
         records = [
             ParticipantRecord(
                 year=self.period.year,
@@ -357,7 +387,7 @@ class GridPage:
                 sector_code=sector,
                 segment_code=segment,
                 active=value,
-                nonactive=nonactive.get((sector, segment), 0),
+                nonactive=self.check.nonactive[(sector, segment)],
             )
             for (sector, segment), value in sorted(self.check.values.items())
         ]
@@ -406,7 +436,7 @@ class GridPage:
 
     def _rows(self) -> tuple[list[GridRow], list[dict[str, Any]], int, int]:
         empty_month = not self.stored
-        prefill = self.request.GET.get("prefill") == "last" and empty_month
+        prefill = self.request.method != "POST" and self.request.GET.get("prefill") == "last"
         rows: list[GridRow] = []
         column_totals = dict.fromkeys((code for code, _name in self.segments), 0)
         column_previous = dict.fromkeys((code for code, _name in self.segments), 0)
@@ -415,19 +445,21 @@ class GridPage:
             for segment, _segment_name in self.segments:
                 cell = (sector, segment)
                 previous = self.previous.get(cell)
-                if cell in self.typed:
-                    value = self.typed[cell].strip()
-                elif cell in self.stored:
-                    value = str(self.stored[cell])
-                elif prefill and previous is not None:
-                    value = str(previous)
-                else:
-                    value = ""
+                previous_nonactive = self.previous_nonactive.get(cell)
+                value = self._shown(cell, self.typed, self.stored, previous, prefill=prefill)
+                nonactive = self._shown(
+                    cell,
+                    self.typed_nonactive,
+                    self.stored_nonactive,
+                    previous_nonactive if previous is not None else None,
+                    prefill=prefill,
+                )
                 number = parse_cell(value)[0]
                 row.total += number or 0
                 column_totals[segment] += number or 0
                 row.previous_total += previous or 0
                 column_previous[segment] += previous or 0
+                names = {"sector": sector, "segment": segment}
                 row.cells.append(
                     GridCell(
                         name=self.input_name(cell),
@@ -435,11 +467,19 @@ class GridPage:
                             self.period.year, self.period.month, self.region.bps_code, *cell
                         ),
                         value=value,
-                        placeholder=str(previous) if empty_month and previous is not None else "",
+                        placeholder=idint(previous) if empty_month and previous is not None else "",
                         previous=previous,
-                        label=_("sektor %(sector)s, segmen %(segment)s")
-                        % {"sector": sector, "segment": segment},
+                        nonactive_name=self.input_name(cell, NONACTIVE_PREFIX),
+                        nonactive_value=nonactive,
+                        nonactive_placeholder=idint(previous_nonactive)
+                        if empty_month and previous_nonactive is not None
+                        else "",
+                        previous_nonactive=previous_nonactive,
+                        label=_("peserta aktif, sektor %(sector)s, segmen %(segment)s") % names,
+                        nonactive_label=_("peserta nonaktif, sektor %(sector)s, segmen %(segment)s")
+                        % names,
                         error=self.check.errors.get(cell, ""),
+                        nonactive_error=self.check.nonactive_errors.get(cell, ""),
                         warning=self.check.warnings.get(cell, ""),
                     )
                 )
@@ -456,11 +496,30 @@ class GridPage:
         ]
         return rows, columns, sum(column_totals.values()), sum(column_previous.values())
 
+    def _shown(
+        self,
+        cell: Cell,
+        typed: dict[Cell, str],
+        stored: dict[Cell, int],
+        previous: int | None,
+        *,
+        prefill: bool,
+    ) -> str:
+        """What an input shows: the typed text, last month's value (when copying it),
+        the stored value, or nothing; numbers with the reader's thousands marks."""
+        if cell in typed:
+            return typed[cell].strip()
+        if prefill and previous is not None:
+            return idint(previous)
+        if cell in stored:
+            return idint(stored[cell])
+        return ""
+
     def _branch_summary(self) -> dict[str, Any] | None:
         if not self.scope.is_branch:
             return None
         segments = [code for code, _name in self.segments]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for region in self.scope.branch_regions:
             now = _cells_of(self.month_counts, region.bps_code)
             before = _cells_of(self.previous_counts, region.bps_code)
@@ -472,14 +531,8 @@ class GridPage:
                     "total": sum(values),
                     "previous": sum(before.values()),
                     "filled": bool(now),
-                    "url": f"{reverse('coverage:entry_grid')}?"
-                    + urlencode(
-                        {
-                            "period": str(self.period),
-                            "scope": self.scope.code,
-                            "region": region.bps_code,
-                        }
-                    ),
+                    "url": self._region_url(region.bps_code),
+                    "copy_url": self._region_url(region.bps_code, prefill="last") if before else "",
                     "current": region.bps_code == self.region.bps_code,
                 }
             )
@@ -490,6 +543,11 @@ class GridPage:
             "total": sum(totals),
             "previous": sum(row["previous"] for row in rows),
         }
+
+    def _region_url(self, region_code: str, **extra: str) -> str:
+        query = {"period": str(self.period), "scope": self.scope.code, "region": region_code}
+        query.update(extra)
+        return f"{reverse('coverage:entry_grid')}?{urlencode(query)}"
 
     def _period_choices(self) -> list[Period]:
         periods = list(reversed(selectors.available_periods()))
@@ -517,6 +575,10 @@ class GridPage:
             "latest_url": self.url(period=str(self.latest)) if self.latest else "",
             "following_url": self.url(period=str(following)) if following else "",
             "prefill_url": self.url(prefill="last"),
+            "prefilled": self.request.method != "POST"
+            and self.request.GET.get("prefill") == "last"
+            and bool(self.previous),
+            "has_previous": bool(self.previous),
             "rows": rows,
             "columns": columns,
             "total": total,
@@ -524,6 +586,11 @@ class GridPage:
             "summary": self._branch_summary(),
             "read_only": self.locked or self.future,
             "locked": self.locked,
+            "locked_by": "; ".join(
+                locked_month_lines([(self.period.year, self.period.month, self.region.bps_code)])
+            )
+            if self.locked
+            else "",
             "future": self.future,
             "empty_month": not self.stored,
             "version": self.version if version is None else version,

@@ -4,6 +4,13 @@ The uploaded bytes are stored server-side under their SHA-256 (and the user's id
 in a staging directory; the preview and the confirmation both re-parse those
 bytes, so what is applied is what was shown. A staged file expires after an hour.
 
+Participant counts get the grid's care (``grid_rules.check_upload``, the grid's
+own rules): a per-regency table of this month against last month, the ±30 % and
+z > 3 warnings, each needing a tick and a comment before apply — enforced here,
+on the server — and the rows that change (the first 200, filterable). A locked
+month is reported as locked (by whom, since when, who can unlock it), not as a
+fault of the file.
+
 Who may upload what: participant counts only for the regencies in the user's
 writable scope (other rows are errors); workforce figures and targets change
 denominators and goals for everyone, so only an admin whose scope is the whole
@@ -19,12 +26,15 @@ import json
 import re
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,15 +46,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from .. import importers
 from ..access import user_branch_codes, writable_region_codes
+from ..calculations import Period
 from ..exports import neutralise_sheet, neutralise_text
 from ..forms import KIND_LABELS, UploadConfirmForm, UploadForm
 from ..importers import KINDS, ImportResult, RowError, parse_file
-from ..models import ChangeSource, Role
+from ..models import ChangeSource, MonthlyTotal, ParticipantCount, Region, Role
+from ..records import ParticipantRecord
 from ..services import LockedPeriodError, WriteContext, WriteResult, apply_import
+from .grid_rules import HISTORY_MONTHS, Cell, RegionMonth, RegionMonthCheck, check_upload
 from .guards import role_required
 
 STAGING_SECONDS = 60 * 60
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
+CHANGED_ROWS_SHOWN = 200
 OUTSIDE_SCOPE = gettext_lazy("di luar wilayah kerja Anda")
 
 
@@ -56,12 +70,12 @@ def staging_dir() -> Path:
     return path
 
 
-def _staged_paths(user_id: int, sha256: str) -> tuple[Path, Path]:
+def _staged_paths(user_id: int | None, sha256: str) -> tuple[Path, Path]:
     base = staging_dir() / f"{user_id}-{sha256}"
     return base.with_suffix(".bin"), base.with_suffix(".json")
 
 
-def stage_upload(*, user_id: int, kind: str, name: str, data: bytes) -> str:
+def stage_upload(*, user_id: int | None, kind: str, name: str, data: bytes) -> str:
     """Keep the bytes for the preview and the confirmation; returns their SHA-256."""
     _remove_expired()
     sha256 = hashlib.sha256(data).hexdigest()
@@ -79,7 +93,7 @@ class StagedUpload:
     sha256: str
 
 
-def staged_upload(*, user_id: int, sha256: str) -> StagedUpload | None:
+def staged_upload(*, user_id: int | None, sha256: str) -> StagedUpload | None:
     """The staged file, if it exists, is fresh and still hashes to ``sha256``."""
     if not SHA256_RE.fullmatch(sha256):
         return None
@@ -96,7 +110,7 @@ def staged_upload(*, user_id: int, sha256: str) -> StagedUpload | None:
     return StagedUpload(kind=info["kind"], name=info["name"], data=data, sha256=sha256)
 
 
-def staged_discard(*, user_id: int, sha256: str) -> None:
+def staged_discard(*, user_id: int | None, sha256: str) -> None:
     for path in _staged_paths(user_id, sha256):
         path.unlink(missing_ok=True)
 
@@ -114,15 +128,34 @@ def _remove_expired() -> None:
 # --- evaluation (shared by the preview and the confirmation) ---------------------------------
 
 
+@dataclass(frozen=True)
+class ChangedRow:
+    """One count the file changes: its cell, and (active, nonactive) before and after."""
+
+    period: str
+    region_code: str
+    sector_code: str
+    segment_code: str
+    old: tuple[int, int] | None
+    new: tuple[int, int]
+
+
 @dataclass
 class Evaluation:
     parsed: ImportResult
     errors: list[RowError] = field(default_factory=list)
     result: WriteResult | None = None
+    locked: str = ""
+    checks: list[RegionMonthCheck] = field(default_factory=list)
+    changes: list[ChangedRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.result is not None
+        return not self.errors and not self.locked and self.result is not None
+
+    @property
+    def flagged(self) -> list[RegionMonthCheck]:
+        return [check for check in self.checks if check.flagged]
 
 
 def kind_refusal(user: Any, kind: str) -> str:
@@ -170,8 +203,106 @@ def evaluate(*, user: Any, kind: str, name: str, data: bytes) -> Evaluation:
     try:
         evaluation.result = apply_import(kind, parsed.records, dry_run=True)
     except LockedPeriodError as error:
-        evaluation.errors.append(RowError(row=None, column=None, message=error.message))
+        evaluation.locked = error.message
+    if kind == "participants":
+        counts = [r for r in parsed.records if isinstance(r, ParticipantRecord)]
+        evaluation.checks, evaluation.changes = participant_review(counts)
     return evaluation
+
+
+def participant_review(
+    records: Sequence[ParticipantRecord],
+) -> tuple[list[RegionMonthCheck], list[ChangedRow]]:
+    """The grid's checks per regency-month of the file, and the rows that change."""
+    uploaded: dict[RegionMonth, dict[Cell, tuple[int, int]]] = defaultdict(dict)
+    for r in records:
+        uploaded[(r.year, r.month, r.region_code)][(r.sector_code, r.segment_code)] = (
+            r.active,
+            r.nonactive,
+        )
+    regions = sorted({region for _y, _m, region in uploaded})
+    periods = {Period(year, month) for year, month, _r in uploaded}
+    stored = _stored_counts(periods | {p.shift(-1) for p in periods}, regions)
+    history = _segment_histories(set(uploaded), regions)
+    changes = [
+        ChangedRow(
+            period=f"{r.year}-{r.month:02d}",
+            region_code=r.region_code,
+            sector_code=r.sector_code,
+            segment_code=r.segment_code,
+            old=old,
+            new=(r.active, r.nonactive),
+        )
+        for r in records
+        if (
+            old := stored.get((r.year, r.month, r.region_code), {}).get(
+                (r.sector_code, r.segment_code)
+            )
+        )
+        != (r.active, r.nonactive)
+    ]
+    return check_upload(uploaded=uploaded, stored=stored, history=history), changes
+
+
+def _stored_counts(
+    periods: set[Period], regions: list[str]
+) -> dict[RegionMonth, dict[Cell, tuple[int, int]]]:
+    stored: dict[RegionMonth, dict[Cell, tuple[int, int]]] = defaultdict(dict)
+    if not periods or not regions:
+        return stored
+    condition = Q()
+    for period in periods:
+        condition |= Q(year=period.year, month=period.month)
+    rows = (
+        ParticipantCount.objects.filter(condition, region_id__in=regions)
+        .values_list("year", "month", "region_id", "sector_id", "segment_id", "active", "nonactive")
+        .iterator(chunk_size=5000)
+    )
+    for year, month, region, sector, segment, active, nonactive in rows:
+        stored[(year, month, region)][(sector, segment)] = (active, nonactive)
+    return stored
+
+
+def _segment_histories(
+    keys: set[RegionMonth], regions: list[str]
+) -> dict[RegionMonth, dict[str, list[int]]]:
+    """Per regency-month, each segment's monthly totals over the ``HISTORY_MONTHS`` before."""
+    if not keys:
+        return {}
+    first = min(Period(year, month) for year, month, _r in keys).shift(-HISTORY_MONTHS)
+    totals: dict[str, list[tuple[Period, str, int]]] = defaultdict(list)
+    rows = (
+        MonthlyTotal.objects.filter(region_id__in=regions, year__gte=first.year)
+        .order_by("year", "month", "segment_id")
+        .values_list("year", "month", "region_id", "segment_id", "active")
+    )
+    for year, month, region, segment, active in rows:
+        totals[region].append((Period(year, month), segment, int(active)))
+    histories: dict[RegionMonth, dict[str, list[int]]] = {}
+    for year, month, region in keys:
+        period = Period(year, month)
+        start = period.shift(-HISTORY_MONTHS)
+        series: dict[str, list[int]] = defaultdict(list)
+        for when, segment, active in totals[region]:
+            if start <= when < period:
+                series[segment].append(active)
+        histories[(year, month, region)] = series
+    return histories
+
+
+def missing_acknowledgements(
+    evaluation: Evaluation, post: Any
+) -> tuple[list[RegionMonthCheck], dict[str, str]]:
+    """The flagged regency-months without both a tick and a comment, and the comments given."""
+    missing = []
+    notes: dict[str, str] = {}
+    for check in evaluation.flagged:
+        note = str(post.get(check.note_name, "")).strip()[:200]
+        if note:
+            notes[f"{check.region_code} {check.period}"] = note
+        if not (post.get(check.ack_name) and note):
+            missing.append(check)
+    return missing, notes
 
 
 # --- views --------------------------------------------------------------------------------
@@ -227,8 +358,24 @@ def upload_preview(request: HttpRequest, sha256: str) -> HttpResponse:
 
 
 def _preview_page(
-    request: HttpRequest, staged: StagedUpload, evaluation: Evaluation, *, status: int
+    request: HttpRequest,
+    staged: StagedUpload,
+    evaluation: Evaluation,
+    *,
+    status: int,
+    problem: str = "",
+    missing: Sequence[RegionMonthCheck] = (),
 ) -> HttpResponse:
+    names = dict(Region.objects.values_list("bps_code", "name"))
+    filters = {name: request.GET.get(name, "").strip() for name in ("region", "sector", "segment")}
+    changes = [
+        change
+        for change in evaluation.changes
+        if (not filters["region"] or change.region_code == filters["region"])
+        and (not filters["sector"] or change.sector_code == filters["sector"])
+        and (not filters["segment"] or change.segment_code == filters["segment"])
+    ]
+    missing_names = {check.ack_name for check in missing}
     context = {
         "staged": staged,
         "kind_label": KIND_LABELS[staged.kind],
@@ -236,6 +383,32 @@ def _preview_page(
         "errors": [str(error) for error in evaluation.errors],
         "warnings": evaluation.parsed.warnings,
         "size_kb": max(1, round(len(staged.data) / 1024)),
+        "problem": problem,
+        "checks": [
+            {
+                "check": check,
+                "name": names.get(check.region_code, check.region_code),
+                "missing": check.ack_name in missing_names,
+                "acked": bool(request.POST.get(check.ack_name)),
+                "note": request.POST.get(check.note_name, ""),
+            }
+            for check in evaluation.checks
+        ],
+        "changes": [
+            {"change": change, "name": names.get(change.region_code, change.region_code)}
+            for change in changes[:CHANGED_ROWS_SHOWN]
+        ],
+        "changes_total": len(changes),
+        "changes_all": len(evaluation.changes),
+        "changes_shown": CHANGED_ROWS_SHOWN,
+        "filters": filters,
+        "filter_choices": {
+            "regions": sorted(
+                {(c.region_code, names.get(c.region_code, "")) for c in evaluation.changes}
+            ),
+            "sectors": sorted({c.sector_code for c in evaluation.changes}),
+            "segments": sorted({c.segment_code for c in evaluation.changes}),
+        },
     }
     return render(request, "entry/upload_preview.html", context, status=status)
 
@@ -254,17 +427,31 @@ def upload_apply(request: HttpRequest) -> HttpResponse:
         return _upload_page(request, UploadForm(), status=403, problem=refusal)
     evaluation = evaluate(user=request.user, kind=staged.kind, name=staged.name, data=staged.data)
     if not evaluation.ok:
-        return _preview_page(request, staged, evaluation, status=400)
+        return _preview_page(request, staged, evaluation, status=409 if evaluation.locked else 400)
+    missing, notes = missing_acknowledgements(evaluation, request.POST)
+    if missing:
+        problem = ngettext(
+            "%(count)s kabupaten/kota-bulan ditandai perlu diperiksa dan belum dicentang serta "
+            "diberi komentar; tidak ada yang disimpan.",
+            "%(count)s kabupaten/kota-bulan ditandai perlu diperiksa dan belum dicentang serta "
+            "diberi komentar; tidak ada yang disimpan.",
+            len(missing),
+        ) % {"count": len(missing)}
+        return _preview_page(
+            request, staged, evaluation, status=400, problem=problem, missing=missing
+        )
+    detail = staged.name
+    if notes:
+        detail += " — " + "; ".join(f"{key}: {note}" for key, note in sorted(notes.items()))
     context = WriteContext(
-        user_id=request.user.pk, source=ChangeSource.UPLOAD, source_detail=staged.name
+        user_id=request.user.pk, source=ChangeSource.UPLOAD, source_detail=detail
     )
     try:
         result = apply_import(
             staged.kind, evaluation.parsed.records, dry_run=False, context=context
         )
     except LockedPeriodError as error:
-        evaluation.errors.append(RowError(row=None, column=None, message=error.message))
-        evaluation.result = None
+        evaluation.locked = error.message
         return _preview_page(request, staged, evaluation, status=409)
     staged_discard(user_id=request.user.pk, sha256=staged.sha256)
     messages.success(
