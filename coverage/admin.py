@@ -101,9 +101,16 @@ class ServiceWriteAdmin(admin.ModelAdmin):
         return None
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
-        if not self._refused(request):
-            return super().log_deletions(request, queryset)
+        """Django logs a deletion before it happens; ``delete_model`` logs it after."""
         return None
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._write(request, lambda: self.delete_through_service(request, obj))
+        if not self._refused(request):
+            super().log_deletions(request, [obj])
+
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
+        raise NotImplementedError
 
     def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
         if self._refused(request):
@@ -147,8 +154,8 @@ class BranchAdmin(ReferenceAdmin):
             request, lambda: services.branch_save(user=request.user, code=obj.code, name=obj.name)
         )
 
-    def delete_model(self, request: HttpRequest, obj: Branch) -> None:
-        self._write(request, lambda: services.branch_delete(user=request.user, code=obj.code))
+    def delete_through_service(self, request: HttpRequest, obj: Branch) -> None:
+        services.branch_delete(user=request.user, code=obj.code)
 
 
 @admin.register(Region)
@@ -172,8 +179,8 @@ class RegionAdmin(ReferenceAdmin):
             ),
         )
 
-    def delete_model(self, request: HttpRequest, obj: Region) -> None:
-        self._write(request, lambda: services.region_delete(user=request.user, bps_code=obj.pk))
+    def delete_through_service(self, request: HttpRequest, obj: Region) -> None:
+        services.region_delete(user=request.user, bps_code=obj.pk)
 
 
 @admin.register(Sector)
@@ -189,8 +196,8 @@ class SectorAdmin(ReferenceAdmin):
             ),
         )
 
-    def delete_model(self, request: HttpRequest, obj: Sector) -> None:
-        self._write(request, lambda: services.sector_delete(user=request.user, code=obj.code))
+    def delete_through_service(self, request: HttpRequest, obj: Sector) -> None:
+        services.sector_delete(user=request.user, code=obj.code)
 
 
 @admin.register(Segment)
@@ -210,8 +217,8 @@ class SegmentAdmin(ReferenceAdmin):
             ),
         )
 
-    def delete_model(self, request: HttpRequest, obj: Segment) -> None:
-        self._write(request, lambda: services.segment_delete(user=request.user, code=obj.code))
+    def delete_through_service(self, request: HttpRequest, obj: Segment) -> None:
+        services.segment_delete(user=request.user, code=obj.code)
 
 
 # --- participant counts -----------------------------------------------------------------
@@ -311,10 +318,8 @@ class ParticipantCountAdmin(ServiceWriteAdmin):
         obj.pk = stored.pk
         obj.updated_at = stored.updated_at
 
-    def delete_model(self, request: HttpRequest, obj: ParticipantCount) -> None:
-        self._write(
-            request, lambda: services.participant_count_delete(user=request.user, count_id=obj.pk)
-        )
+    def delete_through_service(self, request: HttpRequest, obj: ParticipantCount) -> None:
+        services.participant_count_delete(user=request.user, count_id=obj.pk)
 
 
 # --- workforce figures and targets ------------------------------------------------------
@@ -460,10 +465,8 @@ class WorkforceFigureAdmin(ScopedFigureAdmin):
             .get()
         )
 
-    def delete_model(self, request: HttpRequest, obj: WorkforceFigure) -> None:
-        self._write(
-            request, lambda: services.workforce_figure_delete(user=request.user, figure_id=obj.pk)
-        )
+    def delete_through_service(self, request: HttpRequest, obj: WorkforceFigure) -> None:
+        services.workforce_figure_delete(user=request.user, figure_id=obj.pk)
 
 
 @admin.register(Target)
@@ -504,5 +507,5 @@ class TargetAdmin(ScopedFigureAdmin):
             .get()
         )
 
-    def delete_model(self, request: HttpRequest, obj: Target) -> None:
-        self._write(request, lambda: services.target_delete(user=request.user, target_id=obj.pk))
+    def delete_through_service(self, request: HttpRequest, obj: Target) -> None:
+        services.target_delete(user=request.user, target_id=obj.pk)
