@@ -107,7 +107,8 @@ class ServiceWriteAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self._write(request, lambda: self.delete_through_service(request, obj))
         if not self._refused(request):
-            super().log_deletions(request, [obj])
+            # Django's own delete view passes a list too.
+            super().log_deletions(request, [obj])  # type: ignore[arg-type]
 
     def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
         raise NotImplementedError
@@ -436,7 +437,7 @@ class WorkforceFigureAdmin(ScopedFigureAdmin):
     key_fields = ("year", "basis", "region", "sector")
 
     def figure_branch(self, obj: WorkforceFigure) -> str | None:
-        return obj.region.branch_id if obj.region_id else None
+        return obj.region.branch_id if obj.region is not None else None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WorkforceFigure]:
         return _scoped_figures(super().get_queryset(request), request, with_branch=False)

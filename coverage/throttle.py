@@ -158,12 +158,12 @@ class ThrottleMixin(forms.Form):
         if is_throttled(failure_counts(username=username, address=address)):
             raise forms.ValidationError(LOGIN_THROTTLED, code="throttled")
         try:
-            cleaned = super().clean()
+            super().clean()
         except forms.ValidationError:
             failure_record(username=username, address=address)
             raise
         failures_clear(username=username, address=address)
-        return cleaned
+        return self.cleaned_data
 
 
 class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
