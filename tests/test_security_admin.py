@@ -244,6 +244,17 @@ def test_a_refused_admin_write_leaves_no_admin_log_entry(users: dict[str, User])
     assert not LogEntry.objects.exists()
 
 
+def test_a_done_admin_delete_leaves_one_admin_log_entry(users: dict[str, User]) -> None:
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    root = User.objects.create_superuser("root", password="x")
+    count = services.ParticipantCount.objects.filter(year=2025, month=3, region_id="5371").first()
+    assert count is not None
+    login(root).post(f"/admin/coverage/participantcount/{count.pk}/delete/", {"post": "yes"})
+    entry = LogEntry.objects.get()
+    assert (entry.action_flag, entry.object_id) == (DELETION, str(count.pk))
+
+
 # --- item 11: usernames ---------------------------------------------------------------
 
 
