@@ -35,6 +35,7 @@ from .access import (
 )
 from .models import (
     Branch,
+    ChangeSource,
     ParticipantCount,
     Region,
     ScopeType,
@@ -50,6 +51,13 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 OUTSIDE_SCOPE = gettext_lazy("di luar wilayah kerja Anda")
 REFUSED = "_coverage_admin_refused"
+
+
+def _context(request: HttpRequest) -> services.WriteContext:
+    """Who writes from the admin, for services that take a context (the programme admin)."""
+    return services.WriteContext(
+        user_id=request.user.pk, source=ChangeSource.ADMIN, source_detail="admin"
+    )
 
 
 def _in_view_scope(request: HttpRequest, branch_code: str | None) -> bool:
