@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
@@ -118,13 +119,24 @@ def world(reference: None, settings: Any) -> World:
     return World(users=users, params=params)
 
 
+def first_object_id(app_model: str) -> str:
+    """An admin model without an object in ``params`` (one added later): its first row,
+    or an id that does not exist (the admin then answers "not found")."""
+    app_label, model_name = app_model.split("/")
+    for model in admin.site._registry:
+        if (model._meta.app_label, model._meta.model_name) == (app_label, model_name):
+            pk = model._default_manager.values_list("pk", flat=True).first()
+            return "0" if pk is None else str(pk)
+    return "0"
+
+
 def concrete_path(route: str, params: dict[str, str]) -> str:
     """The route with its parameters filled: ``wilayah/<str:bps_code>/`` → ``/wilayah/5311/``."""
     admin_model = re.match(r"admin/(\w+/\w+)/", route)
 
     def value(name: str) -> str:
         if name == "object_id" and admin_model:
-            return params[admin_model.group(1)]
+            return params.get(admin_model.group(1)) or first_object_id(admin_model.group(1))
         if name == "object_id":
             return params["bps_code"]
         if name == "pk":
