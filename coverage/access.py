@@ -33,14 +33,26 @@ EDIT = [
     "coverage.change_target",
     "coverage.add_workforcefigure",
     "coverage.change_workforcefigure",
-    "coverage.change_region",
     "coverage.view_changelog",
 ]
 APPROVE = ["coverage.add_monthapproval", "coverage.change_monthapproval"]
+# Reference data (which branch serves a regency, branches, sectors, segments). The
+# permission alone is not enough: the scope must be the whole province too
+# (``can_edit_reference_data``), so a branch manager holds it but cannot use it.
+REFERENCE = [
+    "coverage.add_region",
+    "coverage.change_region",
+    "coverage.add_branch",
+    "coverage.change_branch",
+    "coverage.add_sector",
+    "coverage.change_sector",
+    "coverage.add_segment",
+    "coverage.change_segment",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VIEWER: VIEW,
     Role.ADMIN: VIEW + EDIT,
-    Role.MANAGER: VIEW + EDIT + APPROVE,
+    Role.MANAGER: VIEW + EDIT + APPROVE + REFERENCE,
 }
 ROLE_ORDER = [Role.MANAGER, Role.ADMIN, Role.VIEWER]
 
@@ -111,6 +123,34 @@ def can_write_regions(user: User, region_codes: Iterable[str]) -> bool:
 def can_approve(user: User, *, branch_code: str | None) -> bool:
     """Managers approve their own branches; the province needs province-wide scope."""
     if not has_role(user, Role.MANAGER):
+        return False
+    branches = user_branch_codes(user)
+    if branches is None:
+        return True
+    return branch_code is not None and branch_code in branches
+
+
+def is_province_wide(user: User) -> bool:
+    """Whether the user's scope is the whole province (a superuser's always is)."""
+    return user.is_authenticated and user_branch_codes(user) is None
+
+
+def can_edit_reference_data(user: User) -> bool:
+    """Regencies' branches, branches, sectors and segments: province-wide managers only.
+
+    Moving a regency to another branch moves its counts, targets and approvals with
+    it, so a branch-scoped user could otherwise widen their own scope.
+    """
+    return has_role(user, Role.MANAGER) and is_province_wide(user)
+
+
+def can_edit_scope(user: User, *, branch_code: str | None) -> bool:
+    """Whether ``user`` may change a figure of a branch's scope (``None``: the province).
+
+    A regency's figure belongs to its branch; a province-wide row needs a
+    province-wide scope. Admins and managers only.
+    """
+    if not has_role(user, Role.ADMIN):
         return False
     branches = user_branch_codes(user)
     if branches is None:

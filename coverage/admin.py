@@ -1,106 +1,88 @@
 """Django admin for reference data (e.g. which branch serves which regency) and figures.
 
-Counts, targets and workforce figures edited here go through the same services as
-the grid and the upload: the change log records them (source ``admin``), an
-approved month refuses changes, and a branch-scoped admin sees and changes only
-the regencies of their branches. Province-wide rows (a province target or
-workforce figure) need province-wide scope.
+Every save and delete goes through ``coverage.services`` (the ``# --- admin writes ---``
+block), which checks the user's scope again and writes the change log (source
+``admin``); an approved month refuses changes. Branch scope holds everywhere:
+
+- counts, workforce figures and targets: a branch-scoped user sees, picks and changes
+  only those of their branches' regencies (and their branches' own targets);
+  province-wide rows need a province-wide scope;
+- reference data (branches, regencies — including which branch serves one —, sectors
+  and segments): everyone with the admin role may look, only province-wide managers
+  may add, change or delete.
+
+The login page is throttled like ``/masuk/`` (``coverage.throttle``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import selectors, services
-from .access import user_branch_codes, writable_region_codes
+from .access import (
+    can_edit_reference_data,
+    can_edit_scope,
+    has_role,
+    user_branch_codes,
+    writable_region_codes,
+)
+from .calculations import Period
 from .models import (
-    PROVINCE_CODE,
     Branch,
-    ChangeLog,
     ChangeSource,
     ParticipantCount,
+    Programme,
+    ProgrammeEnrolment,
+    ProgrammeQuota,
+    RegencyCommitment,
     Region,
+    Role,
     ScopeType,
     Sector,
     Segment,
     Target,
     WorkforceFigure,
 )
+from .programme_records import (
+    CommitmentRecord,
+    EnrolmentRecord,
+    ProgrammeRecord,
+    QuotaRecord,
+)
 from .records import ParticipantRecord, TargetRecord, WorkforceRecord
+from .throttle import ThrottledAdminAuthenticationForm
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 OUTSIDE_SCOPE = gettext_lazy("di luar wilayah kerja Anda")
 REFUSED = "_coverage_admin_refused"
 
 
-@admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["bps_code", "kemendagri_code", "name", "kind", "branch"]
-    list_filter = ["branch", "kind"]
-    list_editable = ["branch"]
-    search_fields = ["name", "bps_code", "kemendagri_code"]
-
-
-@admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en"]
-
-
-@admin.register(Segment)
-class SegmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "is_formal"]
-
-
 def _context(request: HttpRequest) -> services.WriteContext:
+    """Who writes from the admin, for services that take a context (the programme admin)."""
     return services.WriteContext(
         user_id=request.user.pk, source=ChangeSource.ADMIN, source_detail="admin"
     )
 
 
-def _log_delete(
-    request: HttpRequest,
-    *,
-    entity: str,
-    year: int,
-    month: int | None,
-    region: str | None,
-    branch: str | None,
-    key: str,
-    field: str,
-    old: str,
-) -> None:
-    ChangeLog.objects.create(
-        created_at=timezone.now(),
-        user_id=request.user.pk,
-        source=ChangeSource.ADMIN,
-        source_detail="admin",
-        entity=entity,
-        year=year,
-        month=month,
-        region_id=region,
-        branch_id=branch,
-        key=key[:100],
-        field=field,
-        old_value=old[:300],
-        new_value="",
-    )
+def _in_view_scope(request: HttpRequest, branch_code: str | None) -> bool:
+    """Whether a row of ``branch_code`` (``None``: a province-wide row) is the user's to see."""
+    branches = user_branch_codes(request.user)
+    return branches is None or (branch_code is not None and branch_code in branches)
 
 
 class ServiceWriteAdmin(admin.ModelAdmin):
-    """Shared behaviour: key fields read-only on change, no bulk delete, refusals shown
-    as messages without the admin's "changed successfully" flow."""
+    """Shared behaviour: key fields read-only on change, no bulk delete, writes through a
+    service; a refusal is shown as a message, and neither Django's "changed
+    successfully" flow nor its own admin log claims a write that did not happen."""
 
     key_fields: tuple[str, ...] = ()
 
@@ -119,24 +101,146 @@ class ServiceWriteAdmin(admin.ModelAdmin):
         form.admin_request = request  # type: ignore[attr-defined]
         return form
 
-    def _refuse(self, request: HttpRequest, message: str) -> None:
-        messages.error(request, message)
-        setattr(request, REFUSED, True)
+    def _write(self, request: HttpRequest, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except (services.AdminWriteRefused, services.LockedPeriodError) as error:
+            messages.error(request, error.message)
+            setattr(request, REFUSED, True)
+
+    def _refused(self, request: HttpRequest) -> bool:
+        return bool(getattr(request, REFUSED, False))
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if not self._refused(request):
+            return super().log_addition(request, obj, message)
+        return None
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if not self._refused(request):
+            return super().log_change(request, obj, message)
+        return None
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        """Django logs a deletion before it happens; ``delete_model`` logs it after."""
+        return None
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._write(request, lambda: self.delete_through_service(request, obj))
+        if not self._refused(request):
+            # Django's own delete view passes a list too.
+            super().log_deletions(request, [obj])  # type: ignore[arg-type]
+
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
+        raise NotImplementedError
 
     def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
-        if getattr(request, REFUSED, False):
+        if self._refused(request):
             return HttpResponseRedirect(request.path)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
-        if getattr(request, REFUSED, False):
+        if self._refused(request):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> Any:
-        if getattr(request, REFUSED, False):
+        if self._refused(request):
             return HttpResponseRedirect(request.path)
         return super().response_delete(request, obj_display, obj_id)
+
+
+# --- reference data: province-wide managers only --------------------------------------
+
+
+class ReferenceAdmin(ServiceWriteAdmin):
+    """Visible to every admin; added, changed and deleted by province-wide managers."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and can_edit_reference_data(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and can_edit_reference_data(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and can_edit_reference_data(request.user)
+
+
+@admin.register(Branch)
+class BranchAdmin(ReferenceAdmin):
+    list_display = ["code", "name"]
+    key_fields = ("code",)
+
+    def save_model(self, request: HttpRequest, obj: Branch, form: Any, change: bool) -> None:
+        self._write(
+            request, lambda: services.branch_save(user=request.user, code=obj.code, name=obj.name)
+        )
+
+    def delete_through_service(self, request: HttpRequest, obj: Branch) -> None:
+        services.branch_delete(user=request.user, code=obj.code)
+
+
+@admin.register(Region)
+class RegionAdmin(ReferenceAdmin):
+    list_display = ["bps_code", "kemendagri_code", "name", "kind", "branch"]
+    list_filter = ["branch", "kind"]
+    list_editable = ["branch"]
+    search_fields = ["name", "bps_code", "kemendagri_code"]
+    key_fields = ("bps_code",)
+
+    def save_model(self, request: HttpRequest, obj: Region, form: Any, change: bool) -> None:
+        self._write(
+            request,
+            lambda: services.region_save(
+                user=request.user,
+                bps_code=obj.bps_code,
+                kemendagri_code=obj.kemendagri_code,
+                name=obj.name,
+                kind=obj.kind,
+                branch_code=obj.branch_id,
+            ),
+        )
+
+    def delete_through_service(self, request: HttpRequest, obj: Region) -> None:
+        services.region_delete(user=request.user, bps_code=obj.pk)
+
+
+@admin.register(Sector)
+class SectorAdmin(ReferenceAdmin):
+    list_display = ["code", "name", "name_en"]
+    key_fields = ("code",)
+
+    def save_model(self, request: HttpRequest, obj: Sector, form: Any, change: bool) -> None:
+        self._write(
+            request,
+            lambda: services.sector_save(
+                user=request.user, code=obj.code, name=obj.name, name_en=obj.name_en
+            ),
+        )
+
+    def delete_through_service(self, request: HttpRequest, obj: Sector) -> None:
+        services.sector_delete(user=request.user, code=obj.code)
+
+
+@admin.register(Segment)
+class SegmentAdmin(ReferenceAdmin):
+    list_display = ["code", "name", "name_en", "is_formal"]
+    key_fields = ("code",)
+
+    def save_model(self, request: HttpRequest, obj: Segment, form: Any, change: bool) -> None:
+        self._write(
+            request,
+            lambda: services.segment_save(
+                user=request.user,
+                code=obj.code,
+                name=obj.name,
+                name_en=obj.name_en,
+                is_formal=obj.is_formal,
+            ),
+        )
+
+    def delete_through_service(self, request: HttpRequest, obj: Segment) -> None:
+        services.segment_delete(user=request.user, code=obj.code)
 
 
 # --- participant counts -----------------------------------------------------------------
@@ -184,6 +288,12 @@ class ParticipantCountAdmin(ServiceWriteAdmin):
             counts = counts.filter(region__branch_id__in=branches)
         return counts
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return _in_view_scope(request, obj.region.branch_id)
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
@@ -215,10 +325,10 @@ class ParticipantCountAdmin(ServiceWriteAdmin):
             active=obj.active,
             nonactive=obj.nonactive,
         )
-        try:
-            services.participant_counts_save(records=[record], context=_context(request))
-        except services.LockedPeriodError as error:
-            self._refuse(request, error.message)
+        self._write(
+            request, lambda: services.participant_count_save(user=request.user, record=record)
+        )
+        if self._refused(request):
             return
         stored = ParticipantCount.objects.get(
             year=obj.year,
@@ -230,28 +340,8 @@ class ParticipantCountAdmin(ServiceWriteAdmin):
         obj.pk = stored.pk
         obj.updated_at = stored.updated_at
 
-    def delete_model(self, request: HttpRequest, obj: ParticipantCount) -> None:
-        locked = selectors.locked_region_months({(obj.year, obj.month)})
-        if (obj.year, obj.month, obj.region_id) in locked:
-            self._refuse(
-                request, services.LockedPeriodError([(obj.year, obj.month, obj.region_id)]).message
-            )
-            return
-        _log_delete(
-            request,
-            entity=ChangeLog.Entity.COUNT,
-            year=obj.year,
-            month=obj.month,
-            region=obj.region_id,
-            branch=obj.region.branch_id,
-            key=services.count_key(
-                obj.year, obj.month, obj.region_id, obj.sector_id, obj.segment_id
-            ),
-            field="active/nonactive",
-            old=f"{obj.active} / {obj.nonactive}",
-        )
-        obj.delete()
-        services.refresh_monthly_totals([(obj.year, obj.month, obj.region_id)])
+    def delete_through_service(self, request: HttpRequest, obj: ParticipantCount) -> None:
+        services.participant_count_delete(user=request.user, count_id=obj.pk)
 
 
 # --- workforce figures and targets ------------------------------------------------------
@@ -260,16 +350,9 @@ class ParticipantCountAdmin(ServiceWriteAdmin):
 class ScopedFigureForm(forms.ModelForm):
     """Province-wide rows need province-wide scope; other rows a region/branch in scope."""
 
-    def _check_scope(self, *, region: Region | None, branch: Branch | None) -> None:
+    def _check_scope(self, *, branch_code: str | None) -> None:
         request = getattr(self, "admin_request", None)
-        if request is None:
-            return
-        branches = user_branch_codes(request.user)
-        if branches is None:
-            return
-        if region is not None and region.branch_id in branches:
-            return
-        if region is None and branch is not None and branch.code in branches:
+        if request is None or can_edit_scope(request.user, branch_code=branch_code):
             return
         raise forms.ValidationError(
             _("Data ini %(outside)s; hanya admin tingkat provinsi yang dapat mengubahnya.")
@@ -285,8 +368,18 @@ class WorkforceFigureForm(ScopedFigureForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         region = cleaned.get("region", self.instance.region if self.instance.pk else None)
-        self._check_scope(region=region, branch=None)
+        self._check_scope(branch_code=region.branch_id if region is not None else None)
         return cleaned
+
+
+def _target_branch_code(
+    scope_type: str | None, branch: Branch | None, region: Region | None
+) -> str | None:
+    if scope_type == ScopeType.BRANCH and branch is not None:
+        return branch.code
+    if scope_type == ScopeType.REGION and region is not None:
+        return region.branch_id
+    return None
 
 
 class TargetForm(ScopedFigureForm):
@@ -306,9 +399,10 @@ class TargetForm(ScopedFigureForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         instance = self.instance if self.instance.pk else None
+        scope_type = cleaned.get("scope_type", instance.scope_type if instance else None)
         region = cleaned.get("region", instance.region if instance else None)
         branch = cleaned.get("branch", instance.branch if instance else None)
-        self._check_scope(region=region, branch=branch)
+        self._check_scope(branch_code=_target_branch_code(scope_type, branch, region))
         return cleaned
 
 
@@ -322,13 +416,49 @@ def _scoped_figures(queryset: QuerySet[Any], request: HttpRequest, *, with_branc
     return queryset.filter(condition)
 
 
+class ScopedFigureAdmin(ServiceWriteAdmin):
+    """Object permissions of a figure follow the branch it belongs to (``None``: province)."""
+
+    def figure_branch(self, obj: Any) -> str | None:
+        raise NotImplementedError
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return _in_view_scope(request, self.figure_branch(obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return can_edit_scope(request.user, branch_code=self.figure_branch(obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return can_edit_scope(request.user, branch_code=self.figure_branch(obj))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        branches = user_branch_codes(request.user)
+        if branches is not None and db_field.name == "region":
+            kwargs["queryset"] = Region.objects.filter(branch_id__in=branches)
+        if branches is not None and db_field.name == "branch":
+            kwargs["queryset"] = Branch.objects.filter(code__in=branches)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(WorkforceFigure)
-class WorkforceFigureAdmin(ServiceWriteAdmin):
+class WorkforceFigureAdmin(ScopedFigureAdmin):
     form = WorkforceFigureForm
     list_display = ["year", "basis", "region", "sector", "workers", "source"]
     list_filter = ["basis", "year"]
     list_select_related = ["region", "sector"]
     key_fields = ("year", "basis", "region", "sector")
+
+    def figure_branch(self, obj: WorkforceFigure) -> str | None:
+        return obj.region.branch_id if obj.region is not None else None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WorkforceFigure]:
         return _scoped_figures(super().get_queryset(request), request, with_branch=False)
@@ -344,7 +474,11 @@ class WorkforceFigureAdmin(ServiceWriteAdmin):
             workers=obj.workers,
             source=obj.source,
         )
-        services.workforce_figures_save(records=[record], context=_context(request))
+        self._write(
+            request, lambda: services.workforce_figure_save(user=request.user, record=record)
+        )
+        if self._refused(request):
+            return
         obj.pk = (
             WorkforceFigure.objects.filter(
                 year=obj.year, basis=obj.basis, region_id=obj.region_id, sector_id=obj.sector_id
@@ -353,27 +487,19 @@ class WorkforceFigureAdmin(ServiceWriteAdmin):
             .get()
         )
 
-    def delete_model(self, request: HttpRequest, obj: WorkforceFigure) -> None:
-        _log_delete(
-            request,
-            entity=ChangeLog.Entity.WORKFORCE,
-            year=obj.year,
-            month=None,
-            region=obj.region_id,
-            branch=None,
-            key=f"{obj.year}/{obj.region_id or PROVINCE_CODE}/{obj.sector_id or '*'}/{obj.basis}",
-            field="workers",
-            old=f"{obj.workers} ({obj.source})",
-        )
-        obj.delete()
+    def delete_through_service(self, request: HttpRequest, obj: WorkforceFigure) -> None:
+        services.workforce_figure_delete(user=request.user, figure_id=obj.pk)
 
 
 @admin.register(Target)
-class TargetAdmin(ServiceWriteAdmin):
+class TargetAdmin(ScopedFigureAdmin):
     form = TargetForm
     list_display = ["year", "scope_type", "branch", "region", "basis", "target_count", "target_pct"]
     list_filter = ["year", "scope_type", "basis"]
     key_fields = ("year", "scope_type", "branch", "region", "basis")
+
+    def figure_branch(self, obj: Target) -> str | None:
+        return _target_branch_code(obj.scope_type, obj.branch, obj.region)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Target]:
         return _scoped_figures(super().get_queryset(request), request, with_branch=True)
@@ -388,7 +514,9 @@ class TargetAdmin(ServiceWriteAdmin):
             target_pct=obj.target_pct,
             note=obj.note,
         )
-        services.targets_save(records=[record], context=_context(request))
+        self._write(request, lambda: services.target_save(user=request.user, record=record))
+        if self._refused(request):
+            return
         obj.pk = (
             Target.objects.filter(
                 year=obj.year,
@@ -401,41 +529,13 @@ class TargetAdmin(ServiceWriteAdmin):
             .get()
         )
 
-    def delete_model(self, request: HttpRequest, obj: Target) -> None:
-        _log_delete(
-            request,
-            entity=ChangeLog.Entity.TARGET,
-            year=obj.year,
-            month=None,
-            region=obj.region_id,
-            branch=obj.branch_id,
-            key=f"{obj.year}/{obj.scope_code}/{obj.basis}",
-            field="target_count/target_pct",
-            old=f"{'' if obj.target_count is None else obj.target_count} / "
-            f"{'' if obj.target_pct is None else obj.target_pct}",
-        )
-        obj.delete()
+    def delete_through_service(self, request: HttpRequest, obj: Target) -> None:
+        services.target_delete(user=request.user, target_id=obj.pk)
 
 
 # --- Pemda programmes ---------------------------------------------------------------------
 # Reference data for the whole province: editable by province-wide managers only; every
 # save and delete goes through the programme services (and so the change log).
-
-from .access import has_role  # noqa: E402
-from .calculations import Period  # noqa: E402
-from .models import (  # noqa: E402
-    Programme,
-    ProgrammeEnrolment,
-    ProgrammeQuota,
-    RegencyCommitment,
-    Role,
-)
-from .programme_records import (  # noqa: E402
-    CommitmentRecord,
-    EnrolmentRecord,
-    ProgrammeRecord,
-    QuotaRecord,
-)
 
 ENROLMENT_NO_QUOTA = gettext_lazy(
     "Program ini tidak punya kuota untuk kabupaten/kota tersebut; isi kuotanya dulu."

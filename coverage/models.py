@@ -459,6 +459,16 @@ class ChangeLog(models.Model):
         TARGET = "target", _("Target")
         WORKFORCE = "workforce", _("Angkatan kerja")
         APPROVAL = "approval", _("Persetujuan bulan")
+        REGION = "region", _("Kabupaten/kota")
+        BRANCH = "branch", _("Kantor cabang")
+        SECTOR = "sector", _("Sektor")
+        SEGMENT = "segment", _("Segmen kepesertaan")
+        INITIATIVE = "initiative", _("Inisiatif")
+        SCENARIO = "scenario", _("Skenario")
+        PROGRAMME = "programme", _("Program pemda")
+        PROGRAMME_QUOTA = "prog_quota", _("Kuota program")
+        PROGRAMME_ENROLMENT = "prog_enrol", _("Kepesertaan program")
+        COMMITMENT = "commitment", _("Komitmen pemda")
 
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -751,3 +761,25 @@ class RegencyCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region_id}"
+class LoginFailure(models.Model):
+    """One failed login, kept for the throttle's window (``coverage.throttle``).
+
+    In the database rather than a per-process cache so that every gunicorn worker
+    counts the same failures; rows older than the window are deleted as new ones come.
+    """
+
+    created_at = models.DateTimeField(_("waktu"))
+    username = models.CharField(_("nama pengguna"), max_length=150)
+    address = models.CharField(_("alamat klien"), max_length=45)
+
+    class Meta:
+        verbose_name = _("percobaan masuk gagal")
+        verbose_name_plural = pgettext_lazy("plural", "percobaan masuk gagal")
+        indexes = [
+            models.Index(fields=["username", "created_at"], name="login_failure_user_time"),
+            models.Index(fields=["address", "created_at"], name="login_failure_address_time"),
+            models.Index(fields=["created_at"], name="login_failure_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.created_at:%Y-%m-%d %H:%M}"

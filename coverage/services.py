@@ -18,13 +18,14 @@ from functools import reduce
 from operator import or_
 from typing import Any, cast
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection, models, transaction
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import selectors
+from . import access, selectors
 from .access import User, has_role, user_branch_codes
 from .calculations import Period
 from .completeness import Completeness
@@ -873,8 +874,8 @@ SCENARIO_OUTSIDE_SCOPE = gettext_lazy(
     "Skenario hanya dapat disimpan untuk cakupan di wilayah kerja Anda (%(branches)s)."
 )
 SCENARIO_ROLE = gettext_lazy("Hanya manajer yang dapat menyimpan skenario.")
-INITIATIVE_ENTITY = "initiative"
-SCENARIO_ENTITY = "scenario"
+INITIATIVE_ENTITY = ChangeLog.Entity.INITIATIVE
+SCENARIO_ENTITY = ChangeLog.Entity.SCENARIO
 
 
 class NotAllowedError(Exception):
@@ -1151,10 +1152,10 @@ def scenario_delete(*, user: User, scenario_id: int, context: WriteContext | Non
 # import row for an existing key replaces it, every change goes to the change log.
 
 PROGRAMME_KINDS = ("programmes", "programme_quotas", "programme_enrolment", "commitments")
-ENTITY_PROGRAMME = "programme"
-ENTITY_PROGRAMME_QUOTA = "prog_quota"
-ENTITY_PROGRAMME_ENROLMENT = "prog_enrol"
-ENTITY_COMMITMENT = "commitment"
+ENTITY_PROGRAMME = ChangeLog.Entity.PROGRAMME
+ENTITY_PROGRAMME_QUOTA = ChangeLog.Entity.PROGRAMME_QUOTA
+ENTITY_PROGRAMME_ENROLMENT = ChangeLog.Entity.PROGRAMME_ENROLMENT
+ENTITY_COMMITMENT = ChangeLog.Entity.COMMITMENT
 
 
 def _programme_values(record: ProgrammeRecord) -> dict[str, object]:
@@ -1516,3 +1517,291 @@ def programme_object_delete(
         entity = ENTITY_COMMITMENT
     instance.delete()
     _log_changes(context, entity=entity, field="deleted", changes=[change])  # fmt: skip
+
+
+# --- admin writes ---
+# What the Django admin saves and deletes. Each function checks the user's scope
+# itself (``coverage.access``), so a crafted POST meets the same rule as the form,
+# and writes the change log with source ``admin``.
+
+
+AdminUser = AbstractBaseUser | AnonymousUser
+
+
+class AdminWriteRefused(PermissionError):
+    """The user's role or scope does not allow this admin write; nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def _admin_context(user: AdminUser) -> WriteContext:
+    return WriteContext(user_id=user.pk, source=ChangeSource.ADMIN, source_detail="admin")
+
+
+def _outside_scope() -> AdminWriteRefused:
+    return AdminWriteRefused(
+        _(
+            "Data ini di luar wilayah kerja Anda; hanya admin tingkat provinsi yang dapat "
+            "mengubahnya."
+        )
+    )
+
+
+def _require_scope(user: AdminUser, *, branch_code: str | None) -> None:
+    if not access.can_edit_scope(user, branch_code=branch_code):
+        raise _outside_scope()
+
+
+def _require_reference_editor(user: AdminUser) -> None:
+    if not access.can_edit_reference_data(user):
+        raise AdminWriteRefused(
+            _(
+                "Data rujukan (kantor cabang, kabupaten/kota, sektor, segmen) hanya dapat diubah "
+                "oleh manajer tingkat provinsi."
+            )
+        )
+
+
+def _log_admin_delete(user: AdminUser, *, entity: str, change: Change, field: str) -> None:
+    _log_changes(_admin_context(user), entity=entity, field=field, changes=[change])
+
+
+def participant_count_save(*, user: AdminUser, record: ParticipantRecord) -> WriteResult:
+    """One count from the admin: the user's regencies only, locks and change log as usual."""
+    if record.region_code not in access.writable_region_codes(user):
+        raise _outside_scope()
+    return participant_counts_save(records=[record], context=_admin_context(user))
+
+
+@transaction.atomic
+def participant_count_delete(*, user: AdminUser, count_id: int) -> None:
+    """Delete one count (refused in an approved month), log it and refresh the totals."""
+    count = ParticipantCount.objects.select_related("region").get(pk=count_id)
+    if count.region_id not in access.writable_region_codes(user):
+        raise _outside_scope()
+    _check_not_locked(
+        [
+            ParticipantRecord(
+                count.year, count.month, count.region_id, count.sector_id, count.segment_id, 0, 0
+            )
+        ]
+    )
+    _log_admin_delete(
+        user,
+        entity=ChangeLog.Entity.COUNT,
+        field=COUNT_FIELD,
+        change=Change(
+            count.year,
+            count.region_id,
+            count.region.branch_id,
+            count_key(count.year, count.month, count.region_id, count.sector_id, count.segment_id),
+            f"{count.active} / {count.nonactive}",
+            "",
+            month=count.month,
+        ),
+    )
+    count.delete()
+    refresh_monthly_totals([(count.year, count.month, count.region_id)])
+
+
+def _branch_of_region(region_code: str | None) -> str | None:
+    if region_code is None:
+        return None
+    return Region.objects.values_list("branch_id", flat=True).get(bps_code=region_code)
+
+
+def workforce_figure_save(*, user: AdminUser, record: WorkforceRecord) -> WriteResult:
+    """A regency's figure needs its branch in scope; a province figure, province scope."""
+    _require_scope(user, branch_code=_branch_of_region(record.region_code))
+    return workforce_figures_save(records=[record], context=_admin_context(user))
+
+
+@transaction.atomic
+def workforce_figure_delete(*, user: AdminUser, figure_id: int) -> None:
+    figure = WorkforceFigure.objects.get(pk=figure_id)
+    _require_scope(user, branch_code=_branch_of_region(figure.region_id))
+    record = WorkforceRecord(
+        year=figure.year,
+        region_code=figure.region_id,
+        sector_code=figure.sector_id,
+        basis=figure.basis,
+        workers=figure.workers,
+        source=figure.source,
+    )
+    _log_admin_delete(
+        user,
+        entity=ChangeLog.Entity.WORKFORCE,
+        field="workers",
+        change=Change(
+            figure.year,
+            figure.region_id,
+            None,
+            _workforce_key(record),
+            _workforce_value(figure.workers, figure.source),
+            "",
+        ),
+    )
+    figure.delete()
+
+
+def _target_branch(scope_type: str, scope_code: str) -> str | None:
+    if scope_type == ScopeType.BRANCH:
+        return scope_code
+    if scope_type == ScopeType.REGION:
+        return _branch_of_region(scope_code)
+    return None
+
+
+def target_save(*, user: AdminUser, record: TargetRecord) -> WriteResult:
+    """A target of the user's branch or regencies; the province's needs province scope."""
+    _require_scope(user, branch_code=_target_branch(record.scope_type, record.scope_code))
+    return targets_save(records=[record], context=_admin_context(user))
+
+
+@transaction.atomic
+def target_delete(*, user: AdminUser, target_id: int) -> None:
+    target = Target.objects.select_related("branch", "region").get(pk=target_id)
+    _require_scope(user, branch_code=_target_branch(target.scope_type, target.scope_code))
+    _log_admin_delete(
+        user,
+        entity=ChangeLog.Entity.TARGET,
+        field="target_count/target_pct",
+        change=Change(
+            target.year,
+            target.region_id,
+            target.branch_id,
+            f"{target.year}/{target.scope_code}/{target.basis}",
+            _target_value(target.target_count, target.target_pct),
+            "",
+        ),
+    )
+    target.delete()
+
+
+ReferenceModel = Branch | Region | Sector | Segment
+REFERENCE_ENTITIES: dict[type[models.Model], str] = {
+    Branch: ChangeLog.Entity.BRANCH,
+    Region: ChangeLog.Entity.REGION,
+    Sector: ChangeLog.Entity.SECTOR,
+    Segment: ChangeLog.Entity.SEGMENT,
+}
+
+
+def _reference_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def _reference_save(
+    user: AdminUser, model: type[ReferenceModel], *, pk: str, values: dict[str, object]
+) -> None:
+    """Create or update one reference row, logging each changed field (old → new)."""
+    _require_reference_editor(user)
+    entity = REFERENCE_ENTITIES[model]
+    existing = model._default_manager.select_for_update().filter(pk=pk).first()
+    before = {} if existing is None else {f: getattr(existing, f) for f in values}
+    row = existing or model(pk=pk)
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.full_clean()
+    row.save()
+    region = pk if model is Region else None
+    branch = values.get("branch_id") if model is Region else (pk if model is Branch else None)
+    context = _admin_context(user)
+    for field, value in values.items():
+        if existing is not None and before[field] == value:
+            continue
+        old = "" if existing is None else _reference_value(before[field])
+        change = Change(
+            timezone.localdate().year,
+            region,
+            cast(str | None, branch),
+            f"{entity}/{pk}",
+            old,
+            _reference_value(value),
+        )
+        _log_changes(context, entity=entity, field=field.removesuffix("_id"), changes=[change])
+
+
+@transaction.atomic
+def _reference_delete(user: AdminUser, model: type[ReferenceModel], *, pk: str) -> None:
+    """Delete one reference row that nothing refers to any more, and log it."""
+    _require_reference_editor(user)
+    entity = REFERENCE_ENTITIES[model]
+    row = model._default_manager.get(pk=pk)
+    try:
+        row.delete()
+    except ProtectedError:
+        raise AdminWriteRefused(
+            _("%(name)s masih dipakai oleh data lain, sehingga tidak dapat dihapus.")
+            % {"name": str(row)}
+        ) from None
+    region = pk if model is Region else None
+    branch = pk if model is Branch else (cast(Region, row).branch_id if model is Region else None)
+    _log_admin_delete(
+        user,
+        entity=entity,
+        field="name",
+        change=Change(timezone.localdate().year, region, branch, f"{entity}/{pk}", str(row), ""),
+    )
+
+
+def branch_save(*, user: AdminUser, code: str, name: str) -> None:
+    _reference_save(user, Branch, pk=code, values={"name": name})
+
+
+def branch_delete(*, user: AdminUser, code: str) -> None:
+    _reference_delete(user, Branch, pk=code)
+
+
+def region_save(
+    *,
+    user: AdminUser,
+    bps_code: str,
+    kemendagri_code: str,
+    name: str,
+    kind: str,
+    branch_code: str,
+) -> None:
+    """Create or change a regency, including moving it to another branch (logged as
+    ``branch``: old code → new code)."""
+    _reference_save(
+        user,
+        Region,
+        pk=bps_code,
+        values={
+            "kemendagri_code": kemendagri_code,
+            "name": name,
+            "kind": kind,
+            "branch_id": branch_code,
+        },
+    )
+
+
+def region_delete(*, user: AdminUser, bps_code: str) -> None:
+    _reference_delete(user, Region, pk=bps_code)
+
+
+def sector_save(*, user: AdminUser, code: str, name: str, name_en: str) -> None:
+    _reference_save(user, Sector, pk=code, values={"name": name, "name_en": name_en})
+
+
+def sector_delete(*, user: AdminUser, code: str) -> None:
+    _reference_delete(user, Sector, pk=code)
+
+
+def segment_save(*, user: AdminUser, code: str, name: str, name_en: str, is_formal: bool) -> None:
+    _reference_save(
+        user,
+        Segment,
+        pk=code,
+        values={"name": name, "name_en": name_en, "is_formal": is_formal},
+    )
+
+
+def segment_delete(*, user: AdminUser, code: str) -> None:
+    _reference_delete(user, Segment, pk=code)

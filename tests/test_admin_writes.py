@@ -16,7 +16,8 @@ from django.core.management import call_command
 
 from coverage import services
 from coverage.calculations import Period
-from coverage.models import ChangeLog, ParticipantCount, Target, WorkforceFigure
+from coverage.models import ChangeLog, MonthlyTotal, ParticipantCount, Target, WorkforceFigure
+from coverage.records import TargetRecord, WorkforceRecord
 from coverage.views.entry import grid_version
 from tests.factories import login, make_user, seed_counts, snapshot
 
@@ -215,3 +216,44 @@ def test_every_write_path_leaves_its_source_in_the_log(
         "2025-03/5371/A/PU": "admin",
         "2025-03/5371/G/BPU": "cli",
     }
+
+
+def test_deleting_a_count_in_admin_refreshes_the_monthly_totals(reference: None) -> None:
+    seed_counts()
+    root = User.objects.create_superuser("root", password="x")
+    before = MonthlyTotal.objects.get(year=2025, month=3, region_id="5371", segment_id="PU")
+    login(root).post(f"{ADMIN_URL}{a_count().pk}/delete/", {"post": "yes"})
+    after = MonthlyTotal.objects.get(year=2025, month=3, region_id="5371", segment_id="PU")
+    assert before.active - after.active == 1030
+
+
+def test_target_and_workforce_deletes_go_through_the_services_and_are_logged(
+    reference: None,
+) -> None:
+    root = User.objects.create_superuser("root", password="x")
+    services.targets_save(records=[TargetRecord(2025, "province", "53", "UCJ", 1000, None, "")])
+    services.workforce_figures_save(records=[WorkforceRecord(2025, "5371", None, "UCJ", 9, "x")])
+    client = login(root)
+    client.post(f"/admin/coverage/target/{Target.objects.get().pk}/delete/", {"post": "yes"})
+    figure = WorkforceFigure.objects.get()
+    client.post(f"/admin/coverage/workforcefigure/{figure.pk}/delete/", {"post": "yes"})
+    assert not Target.objects.exists() and not WorkforceFigure.objects.exists()
+    deleted = set(
+        ChangeLog.objects.filter(new_value="", source="admin").values_list("entity", "old_value")
+    )
+    assert deleted == {("target", "1000 / "), ("workforce", "9 (x)")}
+
+
+def test_a_branch_admin_cannot_add_a_workforce_figure_for_another_branch(
+    reference: None,
+) -> None:
+    local = make_user("admin_ende", "admin", ("ENDE",))
+    client = login(local)
+    page = client.get("/admin/coverage/workforcefigure/add/").content.decode()
+    assert 'value="5311"' in page and 'value="5371"' not in page
+    client.post(
+        "/admin/coverage/workforcefigure/add/",
+        {"year": "2025", "basis": "UCJ", "region": "5371", "sector": "", "workers": "5",
+         "source": "x"},
+    )  # fmt: skip
+    assert not WorkforceFigure.objects.exists()

@@ -1,10 +1,10 @@
-"""Login with throttling of failed attempts (5 per 15 minutes per username and per IP)."""
+"""Login with throttling of failed attempts (see ``coverage.throttle``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 
-from ..forms import ThrottledAuthenticationForm
+from ..throttle import ThrottledAuthenticationForm
 
 
 class ThrottledLoginView(auth_views.LoginView):

@@ -10,11 +10,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from coverage.access import ensure_role_groups
 from coverage.models import Branch, Role, UserScope
 
 PASSWORD_ENV = "JAMSOSTEK_USER_PASSWORD"
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP).
+FORMULA_STARTS = ("+", "-", "@", "=")
 
 
 class Command(BaseCommand):
@@ -43,9 +46,10 @@ class Command(BaseCommand):
         unknown = [code for code in codes if code not in known]
         if unknown:
             raise CommandError(f"Kode kantor cabang tidak dikenal: {', '.join(unknown)}.")
+        username = self._username(options["username"])
         password = self._password(options)
         user_model = get_user_model()
-        user, created = user_model.objects.get_or_create(username=options["username"])
+        user, created = user_model.objects.get_or_create(username=username)
         try:
             validate_password(password, user)
         except ValidationError as error:
@@ -64,6 +68,27 @@ class Command(BaseCommand):
         where = ", ".join(codes) if codes else "seluruh provinsi"
         verb = "dibuat" if created else "diperbarui"
         self.stdout.write(f"Pengguna {user.username} {verb}: peran {options['role']}, {where}.")
+
+    def _username(self, username: str) -> str:
+        """Django's own rule: letters, digits and @ . + - _ only, at most 150 characters.
+
+        So no markup, no spaces and nothing a spreadsheet would read as a formula reach
+        the pages, the change log or an export.
+        """
+        field = get_user_model()._meta.get_field("username")
+        try:
+            field.run_validators(username)
+            if not username or username[0] in FORMULA_STARTS:
+                raise ValidationError(username)
+        except ValidationError:
+            raise CommandError(
+                _(
+                    "Nama pengguna %(username)r ditolak: gunakan 1 sampai 150 huruf, angka, atau "
+                    "tanda @ . + - _ saja, tanpa spasi, dan awali dengan huruf, angka, atau _."
+                )
+                % {"username": username}
+            ) from None
+        return username
 
     def _password(self, options: dict[str, Any]) -> str:
         if options["password_from_env"]:
