@@ -39,8 +39,13 @@ def test_api_returns_hand_computed_province_figures(client: Client, data: None) 
         "required_monthly_pace": 108_500,
         "run_rate": 4_000.0,  # (132,000 − 120,000) / 3
         "projected_at_deadline": 164_000,
-        "projected_month_reached": "2043-05",  # 868,000 / 4,000 = 217 months after April 2025
+        # 868,000 / 4,000 = 217 months after April 2025: beyond the 120-month horizon.
+        "projected_month_reached": None,
+        "reached_beyond_horizon": True,
         "status": "off_track",
+        "complete": True,
+        "regions_reported": 2,
+        "regions_expected": 2,
     }
     assert {key: body[key] for key in expected} == expected
 
@@ -62,6 +67,20 @@ def test_api_breakdown_rows(client: Client, data: None) -> None:
         "coverage_pct": 56.0,
         "target_count": 122_979,
         "gap_count": 10_979,
+        # The regency's own metrics, from its own series (103,000 in January).
+        "status": "on_track",  # 3,000 a month ≥ the 1,373 needed
+        "run_rate": 3_000.0,  # (112,000 − 103,000) / 3
+        "required_monthly_pace": 1_373,  # ceil(10,979 / 8)
+        "projected_at_deadline": 136_000,  # 112,000 + 3,000 × 8
+        "projected_month_reached": "2025-08",  # ceil(10,979 / 3,000) = 4 months on
+        "reached_beyond_horizon": False,
+        "probability_reaching_target": None,  # only 4 monthly changes (December on)
+        "projection_p10": None,
+        "projection_p90": None,
+        "pace_ratio": None,
+        "complete": True,
+        "regions_reported": 1,
+        "regions_expected": 1,
     }
 
 

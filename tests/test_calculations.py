@@ -452,7 +452,13 @@ def test_summary_of_branch_made_of_several_regions_allocates_province_target() -
     assert [row["code"] for row in data["by_region"]] == ["5301", "5302"]  # type: ignore[union-attr]
     assert data["by_branch"] == [
         {"code": "WAINGAPU", "name": "Waingapu", "active": 360, "denominator": 2_000,
-         "coverage_pct": 18.0, "target_count": 1_000, "gap_count": 640},
+         "coverage_pct": 18.0, "target_count": 1_000, "gap_count": 640,
+         # the branch's own metrics: (360 − 300) / 3 = 20 a month against ceil(640 / 8) = 80
+         "status": "off_track", "run_rate": 20.0, "required_monthly_pace": 80,
+         "projected_at_deadline": 520, "projected_month_reached": "2027-12",  # 32 months on
+         "reached_beyond_horizon": False, "probability_reaching_target": None,
+         "projection_p10": None, "projection_p90": None, "pace_ratio": None,
+         "complete": True, "regions_reported": 2, "regions_expected": 2},
     ]  # fmt: skip
 
 
