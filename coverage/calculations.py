@@ -22,12 +22,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 if TYPE_CHECKING:  # completeness.py imports Period from here
@@ -591,9 +593,13 @@ def history_metrics(
     target: ResolvedTarget,
     completeness: Completeness | None = None,
     complete_periods: Collection[Period] | None = None,
+    simulate: bool = True,
 ) -> ScopeMetrics:
     """All figures of a scope from its active participants per month (months with
     data only).
+
+    ``simulate=False`` leaves the probability and its band to the caller, which
+    computes many areas at once (``with_december_forecasts``).
 
     ``completeness`` none means the month counts as complete (no ledger known);
     ``complete_periods`` none means every month with data counts as complete. An
@@ -601,6 +607,8 @@ def history_metrics(
     run rate, projection or forecast; the run rate and the monthly changes only
     ever use complete months.
     """
+    from . import forecast as forecasting  # forecast.py imports Period from here
+
     complete = completeness is None or completeness.complete
     complete_months = frozenset(active_by_period if complete_periods is None else complete_periods)
     active = active_by_period.get(period, 0)
@@ -609,6 +617,27 @@ def history_metrics(
     pace = required_monthly_pace(gap, remaining)
     rate = run_rate(active_by_period, period, complete_months) if complete else None
     pct = coverage_pct(active, denominator.workers)
+    changes = forecasting.monthly_changes(active_by_period, complete_months, period)
+    state = status(
+        period=period,
+        active=active,
+        target_count=target.count,
+        rate=rate,
+        pace=pace,
+        complete=complete,
+    )
+    outlook = (
+        forecasting.forecast(
+            period=period,
+            active=active,
+            target_count=target.count,
+            status=state,
+            changes=changes,
+            months_remaining=remaining,
+        )
+        if simulate
+        else forecasting.NOT_SIMULATED
+    )
     return ScopeMetrics(
         period=period,
         active=active,
@@ -629,21 +658,104 @@ def history_metrics(
             if complete
             else None
         ),
-        status=status(
-            period=period,
-            active=active,
-            target_count=target.count,
-            rate=rate,
-            pace=pace,
-            complete=complete,
-        ),
+        status=state,
         complete=complete,
         regions_reported=None if completeness is None else completeness.regions_reported,
         regions_expected=None if completeness is None else completeness.regions_expected,
         missing_region_codes=() if completeness is None else completeness.missing,
         reached_beyond_horizon=complete
         and reached_beyond_horizon(active=active, target_count=target.count, rate=rate),
+        monthly_changes=changes,
+        probability_reaching_target=outlook.probability,
+        projection_p10=outlook.p10,
+        projection_p90=outlook.p90,
+        pace_ratio=forecasting.pace_ratio(rate, pace),
+        projection_band=outlook.band,
     )
+
+
+def with_december_forecasts(metrics: Sequence[ScopeMetrics]) -> list[ScopeMetrics]:
+    """``metrics`` with the probability and the December p10/p90 of ``forecast``,
+    computed for all of them at once (the band month by month is left out).
+
+    The same numbers as ``forecasting.forecast`` gives each one (tested): the paths
+    are its seeded draws, and since they depend only on how many changes there are
+    and how many months remain, the draws are shared by every area with the same
+    two, and only the December totals are formed (a matrix product of how often
+    each change was drawn by the changes themselves). This keeps a province page's
+    29 areas within a few milliseconds.
+    """
+    from . import forecast as forecasting  # forecast.py imports Period from here
+
+    results = list(metrics)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for position, m in enumerate(results):
+        if _needs_simulation(m):
+            groups.setdefault((len(m.monthly_changes), m.months_remaining), []).append(position)
+        else:
+            outlook = forecasting.forecast(
+                period=m.period,
+                active=m.active,
+                target_count=m.target.count,
+                status=m.status,
+                changes=m.monthly_changes,
+                months_remaining=m.months_remaining,
+            )
+            results[position] = replace(
+                m,
+                probability_reaching_target=outlook.probability,
+                projection_p10=outlook.p10,
+                projection_p90=outlook.p90,
+            )
+    for (count, months), positions in groups.items():
+        draws = _draw_counts(count, months)
+        changes = np.array([results[p].monthly_changes for p in positions], dtype=np.int64)
+        starts = np.array([results[p].active for p in positions], dtype=np.int64)
+        # One row of December values per area, in integers (einsum: exact, no BLAS).
+        totals = starts[:, None] + np.einsum("ak,kp->ap", changes, draws)
+        low, high = forecasting.percentile_band(totals)
+        for row, position in enumerate(positions):
+            m = results[position]
+            assert m.target.count is not None  # _needs_simulation
+            hits = int(np.count_nonzero(totals[row] >= m.target.count))
+            results[position] = replace(
+                m,
+                probability_reaching_target=Fraction(hits, forecasting.PATHS),
+                projection_p10=low[row],
+                projection_p90=high[row],
+            )
+    return results
+
+
+def _needs_simulation(m: ScopeMetrics) -> bool:
+    """Whether ``forecasting.forecast`` would simulate paths for ``m``."""
+    from . import forecast as forecasting  # forecast.py imports Period from here
+
+    return (
+        m.status not in ("incomplete", "achieved", "missed")
+        and m.target.count is not None
+        and len(m.monthly_changes) >= forecasting.MIN_CHANGES
+        and m.months_remaining > 0
+    )
+
+
+@lru_cache(maxsize=32)
+def _draw_counts(count: int, months: int) -> npt.NDArray[np.int64]:
+    """``count × PATHS``: how often each of ``count`` changes is drawn on each path
+    of ``months`` months, in ``forecasting.simulated_paths``'s seeded draw (the
+    December value of a path whose changes are 1 for that change, 0 otherwise)."""
+    from . import forecast as forecasting  # forecast.py imports Period from here
+
+    unit = np.eye(count, dtype=np.int64)
+    counts = np.array(
+        [
+            forecasting.simulated_paths(active=0, changes=list(unit[index]), months=months)[-1]
+            for index in range(count)
+        ],
+        dtype=np.int64,
+    )
+    counts.setflags(write=False)
+    return counts
 
 
 # --- the whole summary --------------------------------------------------------------
@@ -834,31 +946,51 @@ def coverage_summary(
             target=target,
             completeness=ledger.completeness(period, region_codes),
             complete_periods=ledger.complete_periods(region_codes),
+            simulate=False,
         )
 
-    by_branch: list[BreakdownRow] = []
+    branch_rows: list[tuple[str, str, ScopeMetrics]] = []
     if with_areas and scope.kind in ("province", "branch"):
         for row in reference.branches.itertuples(index=False):
             code = str(row.branch_code)
             if scope.kind == "branch" and code != scope.code:
                 continue
             members = reference.region_codes_of_branch(code)
-            branch_metrics = area_metrics(
-                members, branch_denominators[code], resolve_target(branch_chain(code))
+            branch_rows.append(
+                (
+                    code,
+                    str(row.name),
+                    area_metrics(
+                        members, branch_denominators[code], resolve_target(branch_chain(code))
+                    ),
+                )
             )
-            by_branch.append(_area_row(code=code, name=str(row.name), metrics=branch_metrics))
 
-    by_region: list[BreakdownRow] = []
+    region_rows: list[tuple[str, str, ScopeMetrics]] = []
     for row in reference.regions.itertuples(index=False) if with_areas else ():
         code = str(row.region_code)
         if code not in scope.region_codes:
             continue
-        region_metrics = area_metrics(
-            frozenset([code]),
-            _region_denominator(totals, region_code=code, year=period.year),
-            region_target(code, str(row.branch_code)),
+        region_rows.append(
+            (
+                code,
+                str(row.name),
+                area_metrics(
+                    frozenset([code]),
+                    _region_denominator(totals, region_code=code, year=period.year),
+                    region_target(code, str(row.branch_code)),
+                ),
+            )
         )
-        by_region.append(_area_row(code=code, name=str(row.name), metrics=region_metrics))
+    area_forecasts = with_december_forecasts([m for _c, _n, m in branch_rows + region_rows])
+    by_branch = [
+        _area_row(code=code, name=name, metrics=m)
+        for (code, name, _m), m in zip(branch_rows, area_forecasts, strict=False)
+    ]
+    by_region = [
+        _area_row(code=code, name=name, metrics=m)
+        for (code, name, _m), m in zip(region_rows, area_forecasts[len(branch_rows) :], strict=True)
+    ]
 
     by_sector: list[BreakdownRow] = []
     sector_names = dict(

@@ -42,6 +42,10 @@ def test_api_returns_hand_computed_province_figures(client: Client, data: None) 
         # 868,000 / 4,000 = 217 months after April 2025: beyond the 120-month horizon.
         "projected_month_reached": None,
         "reached_beyond_horizon": True,
+        "pace_ratio": 0.04,  # 4,000 / 108,500
+        "probability_reaching_target": None,  # 4 monthly changes only (December on)
+        "projection_p10": None,
+        "projection_p90": None,
         "status": "off_track",
         "complete": True,
         "regions_reported": 2,
@@ -77,7 +81,7 @@ def test_api_breakdown_rows(client: Client, data: None) -> None:
         "probability_reaching_target": None,  # only 4 monthly changes (December on)
         "projection_p10": None,
         "projection_p90": None,
-        "pace_ratio": None,
+        "pace_ratio": 2.18,  # 3,000 / 1,373 = 2.18499…
         "complete": True,
         "regions_reported": 1,
         "regions_expected": 1,

@@ -457,7 +457,7 @@ def test_summary_of_branch_made_of_several_regions_allocates_province_target() -
          "status": "off_track", "run_rate": 20.0, "required_monthly_pace": 80,
          "projected_at_deadline": 520, "projected_month_reached": "2027-12",  # 32 months on
          "reached_beyond_horizon": False, "probability_reaching_target": None,
-         "projection_p10": None, "projection_p90": None, "pace_ratio": None,
+         "projection_p10": None, "projection_p90": None, "pace_ratio": 0.25,  # 20 / 80
          "complete": True, "regions_reported": 2, "regions_expected": 2},
     ]  # fmt: skip
 
