@@ -41,6 +41,8 @@ AT_RISK_SHARE = Fraction(3, 4)
 # DOMAIN.md "Horizon of the reached month": the reached month is looked for at most
 # this many months after ``t``.
 HORIZON_MONTHS = 120
+# The monthly changes of the forecast reach back to t − 12 (the change of t − 11).
+CHANGES_LOOKBACK = 12
 
 ScopeKind = Literal["province", "branch", "region"]
 Status = Literal[
@@ -81,7 +83,13 @@ class Period:
 
     @classmethod
     def from_index(cls, index: int) -> Period:
-        return cls(index // 12, index % 12 + 1)
+        # Periods are immutable: one instance per month, built once. A summary
+        # shifts and looks up months some thousands of times (run rates, monthly
+        # changes of thirty areas); building a frozen dataclass each time showed.
+        period = _PERIODS_BY_INDEX.get(index)
+        if period is None:
+            period = _PERIODS_BY_INDEX.setdefault(index, cls(index // 12, index % 12 + 1))
+        return period
 
     @property
     def index(self) -> int:
@@ -91,8 +99,15 @@ class Period:
     def shift(self, months: int) -> Period:
         return Period.from_index(self.index + months)
 
+    def __hash__(self) -> int:
+        # Equal periods have equal indexes; cheaper than hashing a (year, month) tuple.
+        return self.year * 12 + self.month
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+_PERIODS_BY_INDEX: dict[int, Period] = {}
 
 
 @dataclass(frozen=True)
@@ -873,6 +888,7 @@ def coverage_summary(
     province_spec = specs.get(("province", PROVINCE_CODE))
     region_figures = region_denominators(totals, year=period.year)
     history = RegionHistory(monthly)
+    window = period.shift(-CHANGES_LOOKBACK)  # the oldest month a run rate or change uses
     if ledger is None:
         from .completeness import ReportingLedger  # completeness imports this module
 
@@ -932,7 +948,7 @@ def coverage_summary(
         denominator=denominator,
         target=target,
         completeness=ledger.completeness(period, scope.region_codes),
-        complete_periods=ledger.complete_periods(scope.region_codes),
+        complete_periods=ledger.complete_periods(scope.region_codes, since=window, until=period),
     )
 
     def area_metrics(
@@ -945,7 +961,7 @@ def coverage_summary(
             denominator=denominator,
             target=target,
             completeness=ledger.completeness(period, region_codes),
-            complete_periods=ledger.complete_periods(region_codes),
+            complete_periods=ledger.complete_periods(region_codes, since=window, until=period),
             simulate=False,
         )
 
