@@ -221,11 +221,10 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
     region_codes = None if scope.kind == "province" else scope.region_codes
     other_basis = Basis.BPS_AK if basis == Basis.UCJ else Basis.UCJ
     since = history_start(period)
-    # Every region's history in one grouped query (a branch page needs only its
-    # own regions; a regency page compares with the whole province): the scope's
-    # series and every branch and region row are summed from it.
-    history_codes = scope.region_codes if scope.kind == "branch" else None
-    monthly = selectors.monthly_region_totals(until=period, since=since, region_codes=history_codes)
+    # Every region's history in one grouped query (the map and the regency pages
+    # compare with the whole province): the scope's series and every branch and
+    # region row of the three summaries are summed from it.
+    monthly = selectors.monthly_region_totals(until=period, since=since)
     series = active_series(monthly, scope.region_codes)
     workforce = selectors.workforce_frame(until_year=period.year)
     targets = selectors.targets_frame(year=period.year)

@@ -135,13 +135,29 @@ def test_a_summary_reads_each_regency_history_in_one_grouped_query(demo: None, s
     assert all(row.metrics.probability_reaching_target is not None for row in rows if row.metrics)
 
 
-def test_a_dashboard_reads_the_regency_history_once_for_all_three_summaries(demo: None) -> None:
+@pytest.mark.parametrize("scope", ["MAUMERE", "5371"])
+def test_a_dashboard_reads_the_regency_history_once_for_all_three_summaries(
+    demo: None, scope: str
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
-        summaries.load_dashboard(period=Period(2025, 4), scope_code="5371", basis="UCJ")
+        data = summaries.load_dashboard(period=Period(2025, 4), scope_code=scope, basis="UCJ")
     assert len(_history_queries(ctx.captured_queries)) == 1
+    # The province context (the map) has every regency's own figures, not only the
+    # page's: each equals that regency's own summary.
+    assert len(data.context.by_region) == 22
+    for row in data.context.by_region:
+        assert row.metrics is not None
+        alone = summaries.load_coverage_summary(
+            period=Period(2025, 4), scope_code=row.code, basis="UCJ"
+        ).metrics
+        assert (row.active, row.metrics.run_rate, row.metrics.status) == (
+            alone.active,
+            alone.run_rate,
+            alone.status,
+        )
 
 
 def test_the_reporting_ledger_is_read_with_two_grouped_queries(demo: None) -> None:
