@@ -43,6 +43,8 @@ AT_RISK_SHARE = Fraction(3, 4)
 HORIZON_MONTHS = 120
 # The monthly changes of the forecast reach back to t − 12 (the change of t − 11).
 CHANGES_LOOKBACK = 12
+# Areas whose December forecasts are simulated together (see ``with_december_forecasts``).
+BATCH_AREAS = 32
 
 ScopeKind = Literal["province", "branch", "region"]
 Status = Literal[
@@ -724,21 +726,24 @@ def with_december_forecasts(metrics: Sequence[ScopeMetrics]) -> list[ScopeMetric
             )
     for (count, months), positions in groups.items():
         draws = _draw_counts(count, months)
-        changes = np.array([results[p].monthly_changes for p in positions], dtype=np.int64)
-        starts = np.array([results[p].active for p in positions], dtype=np.int64)
-        # One row of December values per area, in integers (einsum: exact, no BLAS).
-        totals = starts[:, None] + np.einsum("ak,kp->ap", changes, draws)
-        low, high = forecasting.percentile_band(totals)
-        for row, position in enumerate(positions):
-            m = results[position]
-            assert m.target.count is not None  # _needs_simulation
-            hits = int(np.count_nonzero(totals[row] >= m.target.count))
-            results[position] = replace(
-                m,
-                probability_reaching_target=Fraction(hits, forecasting.PATHS),
-                projection_p10=low[row],
-                projection_p90=high[row],
-            )
+        # A few dozen areas at a time: a national page's 600 areas × 10,000 paths
+        # would otherwise be one 50 MB matrix.
+        for first in range(0, len(positions), BATCH_AREAS):
+            chunk = positions[first : first + BATCH_AREAS]
+            changes = np.array([results[p].monthly_changes for p in chunk], dtype=np.int64)
+            starts = np.array([results[p].active for p in chunk], dtype=np.int64)
+            targets = np.array([results[p].target.count for p in chunk], dtype=np.int64)
+            # One row of December values per area, in integers (einsum: exact, no BLAS).
+            totals = starts[:, None] + np.einsum("ak,kp->ap", changes, draws)
+            hits = np.count_nonzero(totals >= targets[:, None], axis=1)
+            low, high = forecasting.percentile_band(totals)
+            for row, position in enumerate(chunk):
+                results[position] = replace(
+                    results[position],
+                    probability_reaching_target=Fraction(int(hits[row]), forecasting.PATHS),
+                    projection_p10=low[row],
+                    projection_p90=high[row],
+                )
     return results
 
 
