@@ -819,3 +819,31 @@ def test_sector_and_segment_rows_keep_their_seven_keys() -> None:
         for row in data[key]:  # type: ignore[attr-defined]
             assert set(row) == {"code", "name", "active", "denominator", "coverage_pct",
                                 "target_count", "gap_count"}  # fmt: skip
+
+
+def test_probability_has_three_decimals_and_pace_ratio_two_rounded_half_away_from_zero() -> None:
+    from dataclasses import replace
+
+    reference = four_regencies()
+    summary = coverage_summary(
+        period=APRIL,
+        scope=reference.province(),
+        basis="UCJ",
+        reference=reference,
+        monthly=pd.DataFrame(
+            [(2025, 4, "5301", 10, 0)],
+            columns=["year", "month", "region_code", "active", "nonactive"],
+        ),
+        workforce=workforce([]),
+        targets=pd.DataFrame(columns=TARGET_COLUMNS),
+        sector_active=pd.DataFrame(columns=["sector_code", "active", "nonactive"]),
+        segment_active=pd.DataFrame(columns=["segment_code", "active", "nonactive"]),
+    )
+    metrics = replace(
+        summary.metrics,
+        probability_reaching_target=Fraction(3_045, 10_000),
+        pace_ratio=Fraction(1, 8),
+    )
+    data = summary_as_dict(replace(summary, metrics=metrics))
+    assert data["probability_reaching_target"] == 0.305  # 0,3045 → 0,305 (not 0,304)
+    assert data["pace_ratio"] == 0.13  # 0,125 → 0,13 (round() would give 0,12)
