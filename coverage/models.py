@@ -761,6 +761,8 @@ class RegencyCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region_id}"
+
+
 class LoginFailure(models.Model):
     """One failed login, kept for the throttle's window (``coverage.throttle``).
 

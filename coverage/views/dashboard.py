@@ -46,9 +46,7 @@ from ..summaries import (
     load_coverage_summary,
     load_dashboard,
     parse_basis,
-    parse_period,
     resolve_period,
-    scope_or_error,
 )
 from .completeness import completeness_context
 from .guards import problem
@@ -107,16 +105,11 @@ def api_coverage(request: HttpRequest) -> HttpResponse:
 
 
 def _api_body(period_text: str, scope_code: str, basis_text: str) -> bytes:
-    if period_text:
-        period = parse_period(period_text)
-    else:
-        periods = selectors.available_periods()
-        if not periods:
-            raise SummaryError(_("Belum ada data kepesertaan."), status=404)
-        period = periods[-1]
+    """Without a period: the latest month complete for the scope asked (DOMAIN.md)."""
+    scope_code = scope_code or PROVINCE_CODE
     summary = load_coverage_summary(
-        period=period,
-        scope_code=scope_code or PROVINCE_CODE,
+        period=resolve_period(period_text, scope_code),
+        scope_code=scope_code,
         basis=parse_basis(basis_text or None),
     )
     return json.dumps(summary_as_dict(summary), ensure_ascii=False).encode()
@@ -151,9 +144,7 @@ def _dashboard(request: HttpRequest, *, scope_code: str, kind: ScopeKind) -> Htt
             "period",
             text or "",
             scope_code,
-            compute=lambda: resolve_period(
-                text, scope_or_error(selectors.reference_frames(), scope_code)
-            ),
+            compute=lambda: resolve_period(text, scope_code),
             version=version,
         )
         basis = parse_basis(request.GET.get("basis"))

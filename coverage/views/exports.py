@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import selectors
 from ..calculations import BreakdownRow, required_monthly_pace, summary_as_dict
 from ..exports import Column, Table, table_csv_bytes, table_xlsx_bytes
 from ..models import Basis
@@ -27,7 +26,6 @@ from ..summaries import (
     load_dashboard,
     parse_basis,
     resolve_period,
-    scope_or_error,
 )
 from .guards import problem
 from .reports import attachment
@@ -228,7 +226,7 @@ def table_export(
     """``/ekspor/<table>/<scope>/<YYYY-MM>.<csv|xlsx>?basis=…`` (without the month: the
     scope's latest complete month)."""
     try:
-        month = resolve_period(period, scope_or_error(selectors.reference_frames(), scope))
+        month = resolve_period(period, scope)
         basis = parse_basis(request.GET.get("basis"))
         data = load_dashboard(period=month, scope_code=scope, basis=basis)
     except SummaryError as error:
@@ -244,7 +242,7 @@ def summary_json(request: HttpRequest, scope: str, period: str | None = None) ->
     """``/ekspor/ringkasan/<scope>/<YYYY-MM>.json``: ``/api/coverage``'s dict as a file
     (without the month: the scope's latest complete month)."""
     try:
-        month = resolve_period(period, scope_or_error(selectors.reference_frames(), scope))
+        month = resolve_period(period, scope)
         basis = parse_basis(request.GET.get("basis") or Basis.UCJ)
         summary = load_coverage_summary(period=month, scope_code=scope, basis=basis)
     except SummaryError as error:
