@@ -161,6 +161,7 @@ class ScopeMetrics:
     projection_p10: int | None = None
     projection_p90: int | None = None
     pace_ratio: Fraction | None = None
+    projection_band: tuple[tuple[Period, int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,24 +7,26 @@ page and the same number in the API can never disagree.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import charts, selectors
+from .. import charts, presentation, selectors
 from ..cache import cached, data_version
 from ..calculations import (
     PROVINCE_CODE,
@@ -33,7 +35,6 @@ from ..calculations import (
     Period,
     ReferenceFrames,
     ScopeKind,
-    required_monthly_pace,
     summary_as_dict,
     target_path,
 )
@@ -47,6 +48,7 @@ from ..summaries import (
     parse_basis,
     parse_period,
 )
+from ..templatetags.idformat import format_number, marks
 from .guards import problem
 
 GEOJSON = "geo/ntt_regencies.geojson"
@@ -60,6 +62,7 @@ def status_label(status: str) -> str:
         "off_track": _("Tertinggal"),
         "missed": _("Tidak tercapai"),
         "insufficient_data": _("Data belum cukup"),
+        "incomplete": _("Belum lengkap"),
         "no_target": _("Belum ada target"),
     }
     return labels.get(status, status)
@@ -67,6 +70,11 @@ def status_label(status: str) -> str:
 
 def basis_label(basis: str) -> str:
     return _("basis UCJ") if basis == Basis.UCJ else _("angkatan kerja BPS")
+
+
+def basis_short(basis: str) -> str:
+    """The basis as a caption names it: "Basis UCJ 2025", "Basis angkatan kerja BPS 2024"."""
+    return _("UCJ") if basis == Basis.UCJ else _("angkatan kerja BPS")
 
 
 def _separators() -> str:
@@ -182,7 +190,7 @@ def _page(
         **_page_context(period=period, scope_code=scope_code, basis=basis),
         "periods": list(reversed(periods)),
         "bases": [(Basis.UCJ.value, _("UCJ")), (Basis.BPS_AK.value, _("Angkatan kerja BPS"))],
-        "query": urlencode({"period": str(period), "basis": basis}),
+        "query": _query(period, basis),
         "link": {
             "region": _link_parts("coverage:region"),
             "branch": _link_parts("coverage:branch"),
@@ -199,6 +207,11 @@ def _page(
             for name in ("nav", "head", "body")
         },
     }
+
+
+def _query(period: Period, basis: str) -> str:
+    """The query string that keeps the period and basis across pages."""
+    return urlencode({"period": str(period), "basis": basis})
 
 
 def _link_parts(name: str) -> tuple[str, str]:
@@ -236,11 +249,9 @@ def _page_context(*, period: Period, scope_code: str, basis: str) -> dict[str, A
         "other_basis_name": basis_label(data.other_basis),
         "nav": _navigation(data.reference),
         "head": _headline(data, sources),
-        "charts": _charts(data, sources),
+        "charts": _charts(data, sources, query=_query(period, basis)),
         "heatmap_note": _heatmap_note(data),
-        "gap_rows": _gap_rows(data),
-        "region_rows": data.summary.by_region,
-        "branch_rows": data.summary.by_branch,
+        "behind": _behind_tables(data),
         "sector_rows": _sector_rows(data),
         "segment_rows": _segment_rows(data),
     }
@@ -295,6 +306,8 @@ def _headline(data: DashboardData, sources: dict[str, str]) -> dict[str, Any]:
         "ucj_source": sources[Basis.UCJ],
         "bps_source": sources[Basis.BPS_AK],
         "status_label": status_label(metrics.status),
+        "answer": presentation.answer(metrics),
+        "tone": presentation.status_tone(metrics.status),
         "target_source": {"set": _("ditetapkan"), "allocated": _("dialokasikan")}.get(
             target.source or "", ""
         ),
@@ -317,33 +330,34 @@ class Chart:
     wide: bool = False
 
 
+@dataclass(frozen=True)
+class Charts:
+    """The charts a page shows at once (``main``) and those folded under "Rincian"."""
+
+    progress: Chart
+    main: list[Chart]
+    details: list[Chart]
+
+
 def _source_note(summary: CoverageSummary, sources: dict[str, str]) -> str:
     year = summary.metrics.denominator.year
     source = sources[summary.basis]
-    return _("Basis: %(basis)s %(year)s · Sumber penyebut: %(source)s") % {
-        "basis": basis_label(summary.basis),
+    return _("Basis %(basis)s %(year)s · Sumber: %(source)s") % {
+        "basis": basis_short(summary.basis),
         "year": year if year is not None else "–",
         "source": source or "–",
     }
 
 
-def _charts(data: DashboardData, sources: dict[str, str]) -> list[Chart]:
+def _charts(data: DashboardData, sources: dict[str, str], *, query: str) -> Charts:
     separators = _separators()
     note = _source_note(data.summary, sources)
     bps_note = _source_note(data.bps, sources)
     counts_note = _("Jumlah peserta aktif (tidak bergantung pada basis) · Periode %(period)s") % {
         "period": _month_label(data.period)
     }
-    result = [
-        Chart(
-            id="chart-progress",
-            figure=_progress(data, separators),
-            caption=note,
-            wide=True,
-        ),
+    details = [
         Chart(id="chart-regions", figure=_regions(data, separators), caption=note),
-        Chart(id="chart-map", figure=_map(data, separators), caption=note),
-        Chart(id="chart-formal", figure=_formal(data, separators), caption=counts_note),
         Chart(id="chart-segments", figure=_segments(data, separators), caption=counts_note),
         Chart(
             id="chart-sectors",
@@ -354,8 +368,21 @@ def _charts(data: DashboardData, sources: dict[str, str]) -> list[Chart]:
     ]
     heatmap = _heatmap(data, separators)
     if heatmap is not None:
-        result.append(Chart(id="chart-heatmap", figure=heatmap, caption=counts_note, wide=True))
-    return result
+        details.append(Chart(id="chart-heatmap", figure=heatmap, caption=counts_note, wide=True))
+    return Charts(
+        progress=Chart(
+            id="chart-progress", figure=_progress(data, separators), caption=note, wide=True
+        ),
+        main=[
+            Chart(
+                id="chart-map",
+                figure=_map(data, separators, query=query),
+                caption=note + " · " + _("Klik kabupaten/kota untuk membuka halamannya."),
+            ),
+            Chart(id="chart-formal", figure=_formal(data, separators), caption=counts_note),
+        ],
+        details=details,
+    )
 
 
 def _progress(data: DashboardData, separators: str) -> dict[str, Any]:
@@ -383,11 +410,15 @@ def _progress(data: DashboardData, separators: str) -> dict[str, Any]:
         start = data.period.index - months[0].index
         for k in range(metrics.months_remaining + 1):
             projection[start + k] = float(metrics.active + metrics.run_rate * k)
+    band_low, band_high = presentation.band_series(months=months, metrics=metrics)
     return charts.progress_figure(
         months=[_month_label(month) for month in months],
         actual=actual,
         target_path=path,
         projection=projection,
+        band_low=band_low,
+        band_high=band_high,
+        band_label=_("Rentang 80 %"),
         title=_("Peserta aktif vs jalur target %(year)s — %(scope)s")
         % {"year": year, "scope": data.scope.name},
         actual_label=_("Peserta aktif"),
@@ -428,19 +459,36 @@ def _regions(data: DashboardData, separators: str) -> dict[str, Any]:
     )
 
 
-def _map(data: DashboardData, separators: str) -> dict[str, Any]:
+@functools.cache
+def _regency_outlines() -> dict[str, list[list[tuple[float, float]]]]:
+    """The regencies' outlines from the shipped GeoJSON (read once per process)."""
+    path = finders.find(GEOJSON)
+    if not isinstance(path, str):
+        return {}
+    return charts.regency_outlines(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _map(data: DashboardData, separators: str, *, query: str) -> dict[str, Any]:
     rows = data.context.by_region
+    language_marks = marks()
+    before, after = _link_parts("coverage:region")
     return charts.region_map_figure(
-        geojson_url=static(GEOJSON),
+        outlines=_regency_outlines(),
         codes=[row.code for row in rows],
         names=[row.name for row in rows],
         coverage=[_pct(row.coverage_pct) for row in rows],
+        hover=[
+            f"{row.name} · {format_number(row.coverage_pct, 2, language_marks)}%"
+            if row.coverage_pct is not None
+            else f"{row.name} · {_('tanpa data penyebut')}"
+            for row in rows
+        ],
+        links=[f"{before}{row.code}{after}?{query}" for row in rows],
         highlight=[
             data.scope.kind != "province" and row.code in data.scope.region_codes for row in rows
         ],
         title=_("Peta cakupan NTT (%(basis)s)") % {"basis": basis_label(data.basis)},
         colorbar_label=_("Cakupan"),
-        no_data_label=_("tanpa data penyebut"),
         separators=separators,
     )
 
@@ -562,43 +610,68 @@ def _heatmap(data: DashboardData, separators: str) -> dict[str, Any] | None:
 
 
 @dataclass(frozen=True)
-class GapRow:
-    kind: str
-    code: str
-    name: str
-    active: int
-    target_count: int | None
-    gap_count: int | None
-    share: float | None
-    pace: int | None
+class BehindTable:
+    """One who-is-behind table: its grain, rows in reading order and where to download it."""
+
+    grain: str  # "branch" or "region"
+    dom_id: str
+    rows: list[tuple[presentation.BehindRow, str]]  # each row with its status in words
+    export_table: str
+    export_scope: str
+    current_code: str = ""
 
 
-def _gap_rows(data: DashboardData) -> dict[str, list[GapRow]]:
-    """Who must close how much: each branch's and region's gap and the monthly pace it needs."""
-    remaining = data.summary.metrics.months_remaining
+def _labelled(
+    rows: list[presentation.BehindRow],
+) -> list[tuple[presentation.BehindRow, str]]:
+    return [(row, status_label(row.status) if row.status else "") for row in rows]
 
-    def rows(kind: str, source: Sequence[BreakdownRow]) -> list[GapRow]:
-        total = sum(row.gap_count or 0 for row in source)
+
+def _behind_tables(data: DashboardData) -> list[BehindTable]:
+    """The who-is-behind tables of a page, the first shown at once.
+
+    The overview has one per branch and one per regency (a switch between them); a
+    branch page one per regency; a regency page its branch's regencies, with itself
+    marked.
+    """
+    scope = data.scope
+    if scope.kind == "province":
         return [
-            GapRow(
-                kind=kind,
-                code=row.code,
-                name=row.name,
-                active=row.active,
-                target_count=row.target_count,
-                gap_count=row.gap_count,
-                share=(100 * row.gap_count / total)
-                if total and row.gap_count is not None
-                else None,
-                pace=required_monthly_pace(row.gap_count, remaining),
-            )
-            for row in sorted(source, key=lambda row: row.gap_count or 0, reverse=True)
+            BehindTable(
+                grain="branch",
+                dom_id="tertinggal",
+                rows=_labelled(presentation.behind_rows(data.summary.by_branch)),
+                export_table="by_branch",
+                export_scope=scope.code,
+            ),
+            BehindTable(
+                grain="region",
+                dom_id="tertinggal-kabupaten",
+                rows=_labelled(presentation.behind_rows(data.summary.by_region)),
+                export_table="by_region",
+                export_scope=scope.code,
+            ),
         ]
-
-    result = {"regions": rows("region", data.summary.by_region)}
-    if data.scope.kind == "province":
-        result["branches"] = rows("branch", data.summary.by_branch)
-    return result
+    if scope.kind == "branch":
+        return [
+            BehindTable(
+                grain="region",
+                dom_id="tertinggal",
+                rows=_labelled(presentation.behind_rows(data.summary.by_region)),
+                export_table="by_region",
+                export_scope=scope.code,
+            )
+        ]
+    return [
+        BehindTable(
+            grain="region",
+            dom_id="tertinggal",
+            rows=_labelled(presentation.behind_rows(_context_rows(data))),
+            export_table="by_region",
+            export_scope=scope.branch_code or PROVINCE_CODE,
+            current_code=scope.code,
+        )
+    ]
 
 
 def _sector_rows(data: DashboardData) -> list[dict[str, Any]]:
