@@ -310,6 +310,17 @@ def label_point(rings: Sequence[Ring]) -> tuple[float, float]:
     return best[1]
 
 
+def wrap_label(name: str, width: int = 11) -> str:
+    """A map label in lines of about ``width`` characters ("Manggarai<br>Barat")."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _hex(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
@@ -389,15 +400,20 @@ def region_map_figure(
             )
         )
     shown = [i for i, code in enumerate(codes) if outlines.get(code)]
+    # neighbours from west to east alternate above and below their dot
+    by_longitude = sorted(range(len(shown)), key=lambda k: label_x[k])
+    positions = [""] * len(shown)
+    for rank, k in enumerate(by_longitude):
+        positions[k] = "top center" if rank % 2 == 0 else "bottom center"
     traces.append(
         _trace(
             "scatter",
             x=label_x,
             y=label_y,
             mode="markers+text",
-            text=[names[i] for i in shown],
-            textposition="top center",
-            textfont={"size": 10, "color": "#1f2933"},
+            text=[wrap_label(names[i]) for i in shown],
+            textposition=positions,
+            textfont={"size": 11, "color": "#1f2933"},
             customdata=[links[i] for i in shown],
             hovertext=[hover[i] for i in shown],
             hovertemplate="%{hovertext}<extra></extra>",
@@ -420,9 +436,9 @@ def region_map_figure(
             cliponaxis=False,
         )
     )
-    pad = 0.08
-    x_range = [min(all_x, default=118.9) - pad, max(all_x, default=125.2) + pad]
-    y_range = [min(all_y, default=-11.0) - pad, max(all_y, default=-8.0) + pad]
+    # room for the names of the westernmost and easternmost regencies
+    x_range = [min(all_x, default=118.9) - 0.3, max(all_x, default=125.2) + 0.3]
+    y_range = [min(all_y, default=-11.0) - 0.08, max(all_y, default=-8.0) + 0.15]
     hidden = {"visible": False, "fixedrange": True, "showgrid": False, "zeroline": False}
     layout = _layout(
         title=title,
