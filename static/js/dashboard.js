@@ -106,7 +106,22 @@
       if (layout.meta && layout.meta.aspect) {
         openOnClick(container);
       }
+      markWhenAllDrawn();
     });
+  }
+
+  /* A performance mark once every chart shown on load is drawn (read by the browser
+   * benchmark, benchmarks/browser.py). */
+  function markWhenAllDrawn() {
+    if (!window.performance || !performance.mark || performance.getEntriesByName("charts-drawn").length) {
+      return;
+    }
+    var pending = Array.prototype.some.call(document.querySelectorAll("[data-figure]"), function (el) {
+      return !folded(el) && !el.classList.contains("chart-drawn");
+    });
+    if (!pending) {
+      performance.mark("charts-drawn");
+    }
   }
 
   function folded(container) {
