@@ -185,6 +185,10 @@ def run(*, quick: bool, database_url: str) -> Result:
         f"repeat visit (same browser, cached static files): {repeat['requests']} requests, "
         f"{_kib(repeat['bytes'])} KiB on the wire, of which scripts "
         f"{_kib(repeat['script_bytes'])} KiB",
+        "fastest sample: "
+        + ", ".join(
+            f"CPU {rate}×: {min(measured['throttled'][rate]):.0f} ms" for rate in THROTTLING
+        ),
         f"load average (1/5/15 min) at the start {load_start}, at the end {load_average()}: "
         "on a 2-core machine shared with other work the timings grow with it (above 2 the "
         "browser waits for a core)",
