@@ -217,10 +217,14 @@ def region_coverage_figure(
             name=coverage_label,
             marker={"color": colours},
             texttemplate="%{x:.1f}%",
-            textposition="outside",
+            # inside the bar where it fits (clear of the target diamonds), else beside it;
+            # always horizontal
+            textposition="auto",
             textangle=0,
+            insidetextanchor="end",
+            insidetextfont={"color": "#ffffff", "size": 11},
+            outsidetextfont={"color": "#1f2933", "size": 11},
             cliponaxis=False,
-            textfont={"color": "#1f2933", "size": 11},
             hovertemplate="%{y}<br>%{x:.2f}%<extra>" + coverage_label + "</extra>",
         )
     )
@@ -245,7 +249,7 @@ def region_coverage_figure(
     layout = _layout(
         title=title,
         separators=separators,
-        height=max(260, 60 + 26 * len(names)),
+        height=max(260, 60 + 30 * len(names)),
         xaxis={
             "title": {"text": axis_label},
             "gridcolor": GRID,
@@ -255,7 +259,7 @@ def region_coverage_figure(
         yaxis={"autorange": "reversed", "automargin": True},
         legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
         margin={"l": 10, "r": 50, "t": 80, "b": 50},
-        bargap=0.25,
+        bargap=0.2,
     )
     return _figure(traces, layout)
 

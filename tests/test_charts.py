@@ -176,7 +176,7 @@ def test_region_bar_labels_are_horizontal_and_targets_are_separate_diamonds() ->
         axis_label="%",
     )
     bars, targets = figure["data"]
-    assert bars["textangle"] == 0 and bars["textposition"] == "outside"
+    assert bars["textangle"] == 0 and bars["textposition"] == "auto"
     assert targets["marker"]["symbol"] == "diamond"
 
 

@@ -94,6 +94,13 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
     return re.sub(r"\s+", " ", response.content.decode())
 
 
+def chart_figure(page: str, chart_id: str) -> dict:  # type: ignore[type-arg]
+    """The Plotly figure a page sends for ``chart_id`` (its json_script element)."""
+    match = re.search(rf'id="{chart_id}" type="application/json">(.*?)</script>', page, re.S)
+    assert match is not None, chart_id
+    return json.loads(match.group(1))  # type: ignore[no-any-return]
+
+
 def test_overview_shows_headline_numbers_in_indonesian_format(client: Client, data: None) -> None:
     page = text(client.get("/"))
     assert "132.000" in page  # active
@@ -227,9 +234,7 @@ def test_charts_are_sent_as_json_with_the_local_partial_plotly_bundle(
 
 def test_map_draws_regency_outlines_that_link_to_their_pages(client: Client, data: None) -> None:
     page = client.get("/").content.decode()
-    figure = json.loads(
-        re.search(r'id="chart-map" type="application/json">(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
-    )
+    figure = chart_figure(page, "chart-map")
     polygons = [trace for trace in figure["data"] if trace.get("fill") == "toself"]
     assert len(polygons) == 22  # every regency of the shipped GeoJSON
     labels = figure["data"][-1]
@@ -383,3 +388,30 @@ def test_behind_table_orders_and_shows_each_areas_forecast(
     assert "4%" in table
     assert 'status-off_track tone-bad">Tertinggal' in table
     assert 'status-on_track tone-good">Sesuai jalur' in table
+
+
+def test_progress_chart_shades_the_80_percent_band_when_there_is_one(
+    client: Client, data: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from coverage import summaries
+    from coverage.calculations import Period
+    from coverage.views import dashboard
+
+    real = summaries.load_dashboard
+    band = ((Period(2025, 5), 130_000, 140_000), (Period(2025, 6), 129_000, 147_000))
+
+    def with_band(**kwargs):  # type: ignore[no-untyped-def]
+        loaded = real(**kwargs)
+        metrics = replace(loaded.summary.metrics, projection_band=band)
+        return replace(loaded, summary=replace(loaded.summary, metrics=metrics))
+
+    monkeypatch.setattr(dashboard, "load_dashboard", with_band)
+    page = client.get("/").content.decode()
+    figure = chart_figure(page, "chart-progress")
+    low, high = figure["data"][0], figure["data"][1]
+    assert high["name"] == "Rentang 80 %" and high["fill"] == "tonexty"
+    values = [value for value in high["y"] if value is not None]
+    assert values == [132_000, 140_000, 147_000]  # opens at April's 132,000
+    assert [value for value in low["y"] if value is not None] == [132_000, 130_000, 129_000]
