@@ -474,10 +474,12 @@ def formal_informal_figure(
     """Active formal (PU + JAKON + PMI) against informal (BPU) participants."""
     total = formal + informal
     shares = [100 * value / total if total else 0.0 for value in (formal, informal)]
+    # "Formal<br>(PU + JAKON + PMI)": two short lines fit under a bar on a phone
+    labels = [label.replace(" (", "<br>(") for label in (formal_label, informal_label)]
     traces = [
         _trace(
             "bar",
-            x=[formal_label, informal_label],
+            x=labels,
             y=[formal, informal],
             customdata=shares,
             marker={"color": [ACTUAL, PROJECTION]},
@@ -491,6 +493,7 @@ def formal_informal_figure(
         title=title,
         separators=separators,
         height=340,
+        xaxis={"tickangle": 0, "automargin": True},
         yaxis={
             "title": {"text": axis_label},
             "gridcolor": GRID,

@@ -243,3 +243,16 @@ def test_remembered_figures_are_independent_copies() -> None:
     first["layout"]["title"]["text"] = "changed"
     second = progress()
     assert second["layout"]["title"]["text"] == "Peserta aktif vs jalur target"
+
+
+def test_formal_informal_labels_wrap_and_stay_horizontal() -> None:
+    figure = charts.formal_informal_figure(
+        formal=3,
+        informal=1,
+        title="t",
+        formal_label="Formal (PU + JAKON + PMI)",
+        informal_label="Informal (BPU)",
+        axis_label="Peserta",
+    )
+    assert figure["data"][0]["x"] == ["Formal<br>(PU + JAKON + PMI)", "Informal<br>(BPU)"]
+    assert figure["layout"]["xaxis"]["tickangle"] == 0
