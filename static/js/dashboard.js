@@ -35,12 +35,32 @@
       layout.margin.t = Math.max(layout.margin.t || 0, 70);
     }
     if (layout.showlegend !== false) {
-      layout.legend = { orientation: "h", x: 0, y: -0.3, yanchor: "top" };
+      /* about 75 px below the plot, whatever its height */
+      var plotHeight = (layout.height || 400) - (layout.margin.t || 0) - (layout.margin.b || 0);
+      layout.legend = {
+        orientation: "h", x: 0, y: -Math.min(0.3, 75 / Math.max(plotHeight, 150)), yanchor: "top"
+      };
       layout.margin.b = Math.max(layout.margin.b || 0, 100);
     }
-    if (layout.xaxis && layout.xaxis.type === "category" && layout.xaxis.nticks) {
-      layout.xaxis.nticks = Math.max(4, Math.floor(width / 70));
-    }
+    Object.keys(layout).forEach(function (name) {
+      var axis = layout[name];
+      if (name.indexOf("xaxis") !== 0 || !axis || axis.visible === false) {
+        return;
+      }
+      if (axis.type === "category") {
+        if (axis.nticks) {
+          axis.nticks = Math.max(3, Math.floor(width / 90));
+        }
+        return;
+      }
+      /* value axes: few horizontal ticks, so that numbers never overlap */
+      var share = axis.domain ? axis.domain[1] - axis.domain[0] : 1;
+      axis.nticks = share < 0.7 ? 3 : 4;
+      axis.tickangle = 0;
+      if (axis.title && axis.title.text) {
+        axis.title.text = wrapTitle(axis.title.text, Math.floor((width * share) / 8));
+      }
+    });
     figure.data.forEach(function (trace) {
       var colorbar = trace.colorbar || (trace.marker && trace.marker.colorbar);
       if (colorbar) {
@@ -48,7 +68,12 @@
         colorbar.y = -0.02;
         colorbar.yanchor = "top";
         colorbar.thickness = 10;
-        colorbar.len = 1;
+        colorbar.lenmode = "pixels";
+        colorbar.len = Math.min(width - 100, 260);
+        colorbar.x = 0.5;
+        colorbar.xanchor = "center";
+        colorbar.nticks = 3;
+        colorbar.tickangle = 0;
         layout.margin.b = Math.max(layout.margin.b || 0, 70);
       }
       if (trace.type === "bar" && trace.orientation === "h" && trace.y) {
