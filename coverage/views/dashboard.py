@@ -530,7 +530,7 @@ def _segments(data: DashboardData, separators: str) -> dict[str, Any]:
         by_month.setdefault(Period(int(year), int(month)), {})[str(code)] = int(active)
     months = sorted(by_month)
     present = sorted({code for counts in by_month.values() for code in counts})
-    order = [code for code in ("PU", "JAKON", "PMI", "BPU") if code in present]
+    order: list[str] = [code for code in ("PU", "JAKON", "PMI", "BPU") if code in present]
     order += [code for code in present if code not in order]
     names = dict(
         zip(data.reference.segments["segment_code"], data.reference.segments["name"], strict=True)
