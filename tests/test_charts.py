@@ -74,25 +74,110 @@ def test_region_bars_sort_by_coverage_and_mark_targets() -> None:
     assert targets["x"] == [75.0, 50.0, 40.0]
 
 
-def test_map_is_drawn_from_the_local_geojson_without_tiles() -> None:
+SQUARE = [(120.0, -9.0), (121.0, -9.0), (121.0, -10.0), (120.0, -10.0), (120.0, -9.0)]
+ISLET = [(122.0, -9.0), (122.1, -9.0), (122.1, -9.1), (122.0, -9.0)]
+
+
+def test_regency_outlines_read_polygons_and_multipolygons_by_bps_code() -> None:
+    geojson = {
+        "features": [
+            {
+                "properties": {"bps_code": "5311"},
+                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in SQUARE]]},
+            },
+            {
+                "properties": {"bps_code": "5371"},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[[list(p) for p in SQUARE]], [[list(p) for p in ISLET]]],
+                },
+            },
+        ]
+    }
+    outlines = charts.regency_outlines(geojson)
+    assert outlines["5311"] == [SQUARE]
+    assert outlines["5371"] == [SQUARE, ISLET]
+
+
+def test_label_sits_on_the_largest_island() -> None:
+    x, y = charts.label_point([ISLET, SQUARE])
+    assert abs(x - 120.5) < 1e-9 and abs(y - -9.5) < 1e-9
+
+
+def test_scale_colour_follows_the_colour_bar_stops() -> None:
+    scale = [[0.0, "#000000"], [0.5, "#ff0000"], [1.0, "#ffffff"]]
+    assert charts.scale_colour(0, low=0, high=10, scale=scale) == "#000000"
+    assert charts.scale_colour(5, low=0, high=10, scale=scale) == "#ff0000"
+    assert charts.scale_colour(7.5, low=0, high=10, scale=scale) == "#ff8080"
+    assert charts.scale_colour(99, low=0, high=10, scale=scale) == "#ffffff"
+
+
+def test_map_is_drawn_from_local_outlines_without_tiles_and_links_each_regency() -> None:
     figure = charts.region_map_figure(
-        geojson_url="/static/geo/ntt_regencies.geojson",
-        codes=["5311", "5371"],
-        names=["Ende", "Kota Kupang"],
-        coverage=[37.6, None],
-        highlight=[False, True],
+        outlines={"5311": [SQUARE], "5371": [ISLET]},
+        codes=["5311", "5371", "9999"],
+        names=["Ende", "Kota Kupang", "Tanpa peta"],
+        coverage=[37.6, None, 5.0],
+        hover=["Ende · 37,60%", "Kota Kupang · tanpa data", "x"],
+        links=["/wilayah/5311/", "/wilayah/5371/", "/wilayah/9999/"],
+        highlight=[False, True, False],
         title="Peta",
         colorbar_label="Cakupan",
-        no_data_label="tanpa data",
     )
-    trace = figure["data"][0]
-    assert trace["type"] == "choroplethmap"
-    assert trace["geojson"] == "/static/geo/ntt_regencies.geojson"
-    assert trace["featureidkey"] == "properties.bps_code"
-    assert trace["locations"] == ["5311", "5371"]
-    assert trace["marker"]["line"]["width"] == [0.8, 2.5]
-    assert figure["layout"]["map"]["style"] == "white-bg"
-    assert figure["layout"]["map"]["center"] == {"lat": -9.4, "lon": 122.0}
+    ende, kota, labels = figure["data"]
+    assert {trace["type"] for trace in figure["data"]} == {"scatter"}
+    assert ende["fill"] == "toself" and ende["customdata"] == ["/wilayah/5311/"]
+    assert ende["x"][-1] is None  # rings are separated so each island fills alone
+    assert kota["fillcolor"] == charts.MUTED  # no coverage: grey, not the lowest colour
+    assert kota["line"]["color"] == charts.HIGHLIGHT
+    assert labels["text"] == ["Ende", "Kota Kupang"]
+    assert labels["customdata"] == ["/wilayah/5311/", "/wilayah/5371/"]
+    assert labels["marker"]["showscale"] is True
+    assert figure["layout"]["yaxis"]["scaleanchor"] == "x"
+    assert "map" not in figure["layout"] and "geo" not in figure["layout"]
+    assert 0.1 < figure["layout"]["meta"]["aspect"] < 2
+
+
+def test_progress_band_is_shaded_between_p10_and_p90() -> None:
+    figure = charts.progress_figure(
+        months=MONTHS,
+        actual=[100, 103, 106, None],
+        target_path=[None] * 4,
+        projection=[None, None, 106.0, 109.0],
+        band_low=[None, None, 106, 107],
+        band_high=[None, None, 106, 111],
+        band_label="Rentang 80 %",
+        title="t",
+        actual_label="a",
+        target_label="b",
+        projection_label="c",
+        axis_label="d",
+    )
+    low, high = figure["data"][0], figure["data"][1]
+    assert low["y"] == [None, None, 106, 107] and low["showlegend"] is False
+    assert high["y"] == [None, None, 106, 111]
+    assert high["fill"] == "tonexty" and high["name"] == "Rentang 80 %"
+    assert [trace["name"] for trace in figure["data"][2:]] == ["a", "c"]
+
+
+def test_progress_without_band_draws_no_band() -> None:
+    assert all("fill" not in trace for trace in progress()["data"])
+
+
+def test_region_bar_labels_are_horizontal_and_targets_are_separate_diamonds() -> None:
+    figure = charts.region_coverage_figure(
+        names=["A", "B"],
+        coverage=[10.0, 20.0],
+        target_pct=[30.0, 30.0],
+        highlight=[False, False],
+        title="t",
+        coverage_label="c",
+        target_label="Target",
+        axis_label="%",
+    )
+    bars, targets = figure["data"]
+    assert bars["textangle"] == 0 and bars["textposition"] == "auto"
+    assert targets["marker"]["symbol"] == "diamond"
 
 
 def test_formal_informal_shares() -> None:
@@ -158,3 +243,16 @@ def test_remembered_figures_are_independent_copies() -> None:
     first["layout"]["title"]["text"] = "changed"
     second = progress()
     assert second["layout"]["title"]["text"] == "Peserta aktif vs jalur target"
+
+
+def test_formal_informal_labels_wrap_and_stay_horizontal() -> None:
+    figure = charts.formal_informal_figure(
+        formal=3,
+        informal=1,
+        title="t",
+        formal_label="Formal (PU + JAKON + PMI)",
+        informal_label="Informal (BPU)",
+        axis_label="Peserta",
+    )
+    assert figure["data"][0]["x"] == ["Formal<br>(PU + JAKON + PMI)", "Informal<br>(BPU)"]
+    assert figure["layout"]["xaxis"]["tickangle"] == 0

@@ -1,5 +1,6 @@
 """The dashboard pages: Indonesian numbers, errors as pages (never a traceback), no inline JS."""
 
+import json
 import re
 
 import pytest
@@ -91,6 +92,13 @@ def data(reference: None) -> None:
 
 def text(response) -> str:  # type: ignore[no-untyped-def]
     return re.sub(r"\s+", " ", response.content.decode())
+
+
+def chart_figure(page: str, chart_id: str) -> dict:  # type: ignore[type-arg]
+    """The Plotly figure a page sends for ``chart_id`` (its json_script element)."""
+    match = re.search(rf'id="{chart_id}" type="application/json">(.*?)</script>', page, re.S)
+    assert match is not None, chart_id
+    return json.loads(match.group(1))  # type: ignore[no-any-return]
 
 
 def test_overview_shows_headline_numbers_in_indonesian_format(client: Client, data: None) -> None:
@@ -212,29 +220,49 @@ def test_page_has_no_inline_script(client: Client, data: None) -> None:
         assert "src=" in attributes or 'type="application/json"' in attributes
 
 
-def test_charts_are_sent_as_json_with_local_plotly_and_geojson(client: Client, data: None) -> None:
-    page = response_text = client.get("/").content.decode()
+def test_charts_are_sent_as_json_with_the_local_partial_plotly_bundle(
+    client: Client, data: None
+) -> None:
+    page = client.get("/").content.decode()
     for chart in ("progress", "regions", "map", "formal", "segments", "sectors", "heatmap"):
         assert f'id="chart-{chart}" type="application/json"' in page
-        assert f'data-figure="chart-{chart}"' in response_text
+        assert f'data-figure="chart-{chart}"' in page
     assert "/static/vendor/plotly/plotly.min.js" in page
-    assert "/static/geo/ntt_regencies.geojson" in page
+    assert "choroplethmap" not in page
     assert "cdn" not in page.lower()
 
 
-def test_charts_name_basis_year_and_source(client: Client, data: None) -> None:
-    page = text(client.get("/"))
-    assert "Basis: basis UCJ 2025 · Sumber penyebut: UCJ uji 2025" in page
-    assert (
-        "Basis: angkatan kerja BPS 2024 · Sumber penyebut: BPS Sakernas Agustus 2024 (uji)" in page
-    )
+def test_map_draws_regency_outlines_that_link_to_their_pages(client: Client, data: None) -> None:
+    page = client.get("/").content.decode()
+    figure = chart_figure(page, "chart-map")
+    polygons = [trace for trace in figure["data"] if trace.get("fill") == "toself"]
+    assert len(polygons) == 22  # every regency of the shipped GeoJSON
+    labels = figure["data"][-1]
+    assert "Kota Kupang" in labels["text"]
+    assert "/wilayah/5371/?period=2025-04&basis=UCJ" in labels["customdata"]
+    assert figure["layout"]["meta"]["aspect"] > 0
 
 
-def test_gap_table_gives_each_branch_its_monthly_pace(client: Client, data: None) -> None:
+def test_chart_captions_name_basis_year_and_source(client: Client, data: None) -> None:
     page = text(client.get("/"))
-    # Kupang's allocated target 122,979 − 112,000 = 10,979; ceil(10,979 / 8) = 1,373.
-    assert "10.979" in page
-    assert "1.373" in page
+    assert "Basis UCJ 2025 · Sumber: UCJ uji 2025" in page
+    assert "Basis angkatan kerja BPS 2024 · Sumber: BPS Sakernas Agustus 2024 (uji)" in page
+    assert "Basis: basis" not in page
+
+
+def test_english_captions_are_english(client: Client, data: None) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = text(client.get("/"))
+    assert "UCJ base 2025 · Source: UCJ uji 2025" in page
+    assert "Sumber:" not in page
+
+
+def test_behind_table_gives_each_branch_its_gap(client: Client, data: None) -> None:
+    page = text(client.get("/"))
+    # Kupang's allocated target 1,000,000 × 200,000 / 1,626,300 = 122,979; gap 10,979.
+    table = page[page.index('id="tertinggal"') :]
+    assert "122.979" in table
+    assert "10.979" in table
 
 
 def test_language_switch_is_remembered(client: Client, data: None) -> None:
@@ -266,3 +294,124 @@ def test_pages_render_on_demo_data(client: Client, reference: None, path: str) -
     page = text(response)
     assert "Data contoh" in page
     assert "Traceback" not in page
+
+
+# --- decision-first layout -------------------------------------------------------------------
+
+
+def test_answer_sentence_comes_first_and_matches_the_cards(client: Client, data: None) -> None:
+    page = text(client.get("/"))
+    sentence = (
+        "Dengan laju saat ini Nusa Tenggara Timur mencapai 164.000 peserta pada Desember 2025 "
+        "— kurang 836.000 dari target 1.000.000. Perlu 108.500 per bulan; "
+        "laju tiga bulan terakhir 4.000."
+    )
+    assert sentence in page
+    assert page.index(sentence) < page.index('class="cards"') < page.index('id="tertinggal"')
+
+
+def test_answer_sentence_is_english_on_english_pages(client: Client, data: None) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = text(client.get("/"))
+    assert "At the current rate Nusa Tenggara Timur reaches 164,000 participants" in page
+    assert "836,000 short of the target of 1,000,000" in page
+
+
+def test_behind_table_comes_before_every_chart_with_one_table_per_grain(
+    client: Client, data: None
+) -> None:
+    page = text(client.get("/"))
+    assert page.index('id="tertinggal"') < page.index('data-figure="chart-progress"')
+    assert page.count('id="tertinggal"') == 1
+    assert page.count('id="tertinggal-kabupaten"') == 1
+    for duplicate in ('id="table-branches"', 'id="table-regions"', "Siapa harus menutup berapa"):
+        assert duplicate not in page
+
+
+def test_details_are_folded_under_rincian(client: Client, data: None) -> None:
+    page = text(client.get("/"))
+    folded = page[page.index('<details class="card details" id="rincian">') :]
+    for inside in ("chart-sectors", "chart-heatmap", "chart-segments", 'id="table-sectors"'):
+        assert inside in folded
+    for outside in ("chart-progress", "chart-map", "chart-formal"):
+        assert f'data-figure="{outside}"' not in folded
+
+
+def test_branch_page_behind_table_lists_its_regencies(client: Client, data: None) -> None:
+    page = text(client.get("/cabang/KUPANG/"))
+    table = page[page.index('id="tertinggal"') : page.index("</table>", page.index("tertinggal"))]
+    assert 'href="/wilayah/5371/?period=2025-04&amp;basis=UCJ"' in table
+    assert "Ende" not in table
+    assert 'id="tertinggal-kabupaten"' not in page
+
+
+def test_region_page_marks_itself_among_its_branchs_regencies(client: Client, data: None) -> None:
+    page = text(client.get("/wilayah/5371/"))
+    table = page[page.index('id="tertinggal"') :]
+    assert '<tr data-code="5371" class="current-row" aria-current="page">' in table
+    assert 'href="/ekspor/by_region/KUPANG/2025-04.csv?basis=UCJ"' in table  # the branch's
+
+
+def test_behind_table_orders_and_shows_each_areas_forecast(
+    client: Client, data: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows' own metrics (hand-built here) decide the order, status and ratio shown."""
+    from dataclasses import replace
+    from fractions import Fraction
+
+    from coverage import summaries
+    from coverage.views import dashboard
+
+    real = summaries.load_dashboard
+
+    def with_metrics(**kwargs):  # type: ignore[no-untyped-def]
+        loaded = real(**kwargs)
+        head = loaded.summary.metrics
+        forecasts = {
+            "5371": replace(head, status="on_track", pace_ratio=Fraction(3, 2)),
+            "5311": replace(
+                head,
+                status="off_track",
+                pace_ratio=Fraction(12, 100),
+                probability_reaching_target=Fraction(4, 100),
+            ),
+        }
+        rows = [replace(row, metrics=forecasts.get(row.code)) for row in loaded.summary.by_region]
+        return replace(loaded, summary=replace(loaded.summary, by_region=rows))
+
+    monkeypatch.setattr(dashboard, "load_dashboard", with_metrics)
+    page = text(client.get("/?basis=UCJ&period=2025-04"))
+    table = page[page.index('id="tertinggal-kabupaten"') :]
+    ende, kota = table.index('data-code="5311"'), table.index('data-code="5371"')
+    assert ende < kota  # 0,12× is further behind than 1,50×
+    assert "0,12×" in table and "1,50×" in table
+    assert "4%" in table
+    assert 'status-off_track tone-bad">Tertinggal' in table
+    assert 'status-on_track tone-good">Sesuai jalur' in table
+
+
+def test_progress_chart_shades_the_80_percent_band_when_there_is_one(
+    client: Client, data: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from coverage import summaries
+    from coverage.calculations import Period
+    from coverage.views import dashboard
+
+    real = summaries.load_dashboard
+    band = ((Period(2025, 5), 130_000, 140_000), (Period(2025, 6), 129_000, 147_000))
+
+    def with_band(**kwargs):  # type: ignore[no-untyped-def]
+        loaded = real(**kwargs)
+        metrics = replace(loaded.summary.metrics, projection_band=band)
+        return replace(loaded, summary=replace(loaded.summary, metrics=metrics))
+
+    monkeypatch.setattr(dashboard, "load_dashboard", with_band)
+    page = client.get("/").content.decode()
+    figure = chart_figure(page, "chart-progress")
+    low, high = figure["data"][0], figure["data"][1]
+    assert high["name"] == "Rentang 80 %" and high["fill"] == "tonexty"
+    values = [value for value in high["y"] if value is not None]
+    assert values == [132_000, 140_000, 147_000]  # opens at April's 132,000
+    assert [value for value in low["y"] if value is not None] == [132_000, 130_000, 129_000]

@@ -25,13 +25,26 @@ def demo_site(live_server):  # type: ignore[no-untyped-def]
     return live_server
 
 
-def charts_drawn(page) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
-    """Each chart container: whether Plotly drew an SVG and how many data points it holds."""
+def charts_drawn(page, *, unfold: bool = True) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """Each chart container: whether Plotly drew an SVG and how many data points it holds.
+
+    The charts folded under "Rincian" are drawn when it opens; ``unfold`` opens it
+    (and folds it again afterwards, so that a screenshot shows the page as it loads).
+    """
     page.wait_for_function(
-        "() => document.querySelectorAll('.chart').length > 0 && [...document.querySelectorAll("
-        "'.chart')].every(c => c.classList.contains('chart-drawn'))",
+        "() => { const charts = [...document.querySelectorAll('.chart')]"
+        ".filter(c => !c.closest('details:not([open])'));"
+        " return charts.length > 0 && charts.every(c => c.classList.contains('chart-drawn')); }",
         timeout=20_000,
     )
+    if unfold and page.locator("#rincian").count():
+        page.click("#rincian > summary")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.chart')]"
+            ".every(c => c.classList.contains('chart-drawn'))",
+            timeout=20_000,
+        )
+        page.click("#rincian > summary")
     return page.eval_on_selector_all(
         ".chart",
         """els => els.map(el => ({
@@ -55,7 +68,7 @@ def test_overview_shows_province_progress_with_every_chart_drawn(
     assert "1.000.000" in body
     assert "Data contoh" in page.inner_text("header")
     charts = charts_drawn(page)
-    assert len(charts) >= 6
+    assert len(charts) >= 7
     for chart in charts:
         assert chart["svg"], f"chart {chart['id']} drew no SVG"
         assert chart["points"], f"chart {chart['id']} has no data"
@@ -91,7 +104,8 @@ def test_hovering_the_progress_chart_shows_indonesian_numbers(
     page = open_page(browser, watch)
     page.goto(demo_site.url + "/")
     charts_drawn(page)
-    chart = page.locator(".chart").first
+    chart = page.locator("[data-figure=chart-progress]")
+    chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     assert box is not None
     for fraction in (0.45, 0.5, 0.55, 0.6):
