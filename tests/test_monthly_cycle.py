@@ -25,8 +25,9 @@ NAMES = {"5301": "Sumba Barat", "5371": "Kota Kupang"}
 
 
 def text_of(response: object) -> str:
-    """The page's visible text, whitespace collapsed (tags dropped)."""
+    """The page's visible text, whitespace collapsed (tags, scripts and chart data dropped)."""
     html = response.content.decode()  # type: ignore[attr-defined]
+    html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
