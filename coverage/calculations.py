@@ -21,18 +21,30 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
-from typing import Literal
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+if TYPE_CHECKING:  # completeness.py imports Period from here
+    from .completeness import Completeness, ReportingLedger
 
 PROVINCE_CODE = "53"
 MISMATCH_TOLERANCE = Fraction(5, 100)
 AT_RISK_SHARE = Fraction(3, 4)
+# DOMAIN.md "Horizon of the reached month": the reached month is looked for at most
+# this many months after ``t``.
+HORIZON_MONTHS = 120
+# The monthly changes of the forecast reach back to t − 12 (the change of t − 11).
+CHANGES_LOOKBACK = 12
+# Areas whose December forecasts are simulated together (see ``with_december_forecasts``).
+BATCH_AREAS = 32
 
 ScopeKind = Literal["province", "branch", "region"]
 Status = Literal[
@@ -73,7 +85,13 @@ class Period:
 
     @classmethod
     def from_index(cls, index: int) -> Period:
-        return cls(index // 12, index % 12 + 1)
+        # Periods are immutable: one instance per month, built once. A summary
+        # shifts and looks up months some thousands of times (run rates, monthly
+        # changes of thirty areas); building a frozen dataclass each time showed.
+        period = _PERIODS_BY_INDEX.get(index)
+        if period is None:
+            period = _PERIODS_BY_INDEX.setdefault(index, cls(index // 12, index % 12 + 1))
+        return period
 
     @property
     def index(self) -> int:
@@ -83,8 +101,15 @@ class Period:
     def shift(self, months: int) -> Period:
         return Period.from_index(self.index + months)
 
+    def __hash__(self) -> int:
+        # Equal periods have equal indexes; cheaper than hashing a (year, month) tuple.
+        return self.year * 12 + self.month
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+_PERIODS_BY_INDEX: dict[int, Period] = {}
 
 
 @dataclass(frozen=True)
@@ -161,6 +186,9 @@ class ScopeMetrics:
     projection_p10: int | None = None
     projection_p90: int | None = None
     pace_ratio: Fraction | None = None
+    # (month, p10, p90) of the simulated values for each month after ``period`` up
+    # to December: the shaded band of the progress chart.
+    projection_band: tuple[tuple[Period, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,18 +266,25 @@ def required_monthly_pace(gap: int | None, remaining: int) -> int | None:
     return math.ceil(Fraction(gap, remaining))
 
 
-def run_rate(active_by_period: Mapping[Period, int], period: Period) -> Fraction | None:
+def run_rate(
+    active_by_period: Mapping[Period, int],
+    period: Period,
+    complete: Collection[Period] | None = None,
+) -> Fraction | None:
     """Average net monthly change over the last three months.
 
     ``(active(t) − active(t−k)) / k`` with ``k`` the largest of 3, 2, 1 for which
-    the scope has data in month ``t−k``; none if it has none of them.
+    the scope has data in month ``t−k`` and, when ``complete`` is given, ``t−k`` is
+    one of those complete months (a half-reported month is never a base); none if
+    no such month exists.
     """
     current = active_by_period.get(period)
     if current is None:
         return None
     for k in (3, 2, 1):
-        earlier = active_by_period.get(period.shift(-k))
-        if earlier is not None:
+        month = period.shift(-k)
+        earlier = active_by_period.get(month)
+        if earlier is not None and (complete is None or month in complete):
             return Fraction(current - earlier, k)
     return None
 
@@ -260,18 +295,48 @@ def projected_at_deadline(active: int, rate: Fraction | None, remaining: int) ->
     return round_half_up(active + rate * remaining)
 
 
+def _months_to_target(active: int, target_count: int, rate: Fraction) -> int:
+    """The smallest ``k`` with ``active + rate × k ≥ target_count`` (``rate`` > 0)."""
+    return math.ceil(Fraction(target_count - active) / rate)
+
+
 def projected_month_reached(
-    *, period: Period, active: int, target_count: int | None, rate: Fraction | None
+    *,
+    period: Period,
+    active: int,
+    target_count: int | None,
+    rate: Fraction | None,
+    horizon: int = HORIZON_MONTHS,
 ) -> Period | None:
-    """First month the run rate reaches the target (may be after December)."""
+    """First month the run rate reaches the target (may be after December).
+
+    Looked for at most ``horizon`` months after ``period``: further out it is none
+    (and ``reached_beyond_horizon`` is true), never a month such as May 2133.
+    """
     if target_count is None:
         return None
     if active >= target_count:
         return period
     if rate is None or rate <= 0:
         return None
-    months = math.ceil(Fraction(target_count - active) / rate)
+    months = _months_to_target(active, target_count, rate)
+    if months > horizon:
+        return None
     return period.shift(months)
+
+
+def reached_beyond_horizon(
+    *,
+    active: int,
+    target_count: int | None,
+    rate: Fraction | None,
+    horizon: int = HORIZON_MONTHS,
+) -> bool:
+    """True when the run rate reaches the target, but only more than ``horizon``
+    months after the month shown."""
+    if target_count is None or active >= target_count or rate is None or rate <= 0:
+        return False
+    return _months_to_target(active, target_count, rate) > horizon
 
 
 def status(
@@ -281,7 +346,11 @@ def status(
     target_count: int | None,
     rate: Fraction | None,
     pace: int | None,
+    complete: bool = True,
 ) -> Status:
+    """The contract's status; ``incomplete`` (a half-reported month) comes first."""
+    if not complete:
+        return "incomplete"
     if target_count is None:
         return "no_target"
     if active >= target_count:
@@ -505,8 +574,14 @@ def scope_metrics(
     series: pd.DataFrame,
     denominator: Denominator,
     target: ResolvedTarget,
+    completeness: Completeness | None = None,
+    complete_periods: Collection[Period] | None = None,
 ) -> ScopeMetrics:
-    """All headline figures of a scope from its monthly series, denominator and target."""
+    """All headline figures of a scope from its monthly series, denominator and target.
+
+    ``completeness`` is how far ``period`` is reported for the scope and
+    ``complete_periods`` the months complete for it (see ``history_metrics``).
+    """
     by_period = {
         Period(int(y), int(m)): int(a)
         for y, m, a in zip(series["year"], series["month"], series["active"], strict=True)
@@ -515,16 +590,75 @@ def scope_metrics(
         Period(int(y), int(m)): int(n)
         for y, m, n in zip(series["year"], series["month"], series["nonactive"], strict=True)
     }
-    active = by_period.get(period, 0)
+    return history_metrics(
+        period=period,
+        active_by_period=by_period,
+        nonactive=nonactive_by_period.get(period, 0),
+        denominator=denominator,
+        target=target,
+        completeness=completeness,
+        complete_periods=complete_periods,
+    )
+
+
+def history_metrics(
+    *,
+    period: Period,
+    active_by_period: Mapping[Period, int],
+    nonactive: int,
+    denominator: Denominator,
+    target: ResolvedTarget,
+    completeness: Completeness | None = None,
+    complete_periods: Collection[Period] | None = None,
+    simulate: bool = True,
+) -> ScopeMetrics:
+    """All figures of a scope from its active participants per month (months with
+    data only).
+
+    ``simulate=False`` leaves the probability and its band to the caller, which
+    computes many areas at once (``with_december_forecasts``).
+
+    ``completeness`` none means the month counts as complete (no ledger known);
+    ``complete_periods`` none means every month with data counts as complete. An
+    incomplete ``period`` shows the reported sums with status ``incomplete`` and no
+    run rate, projection or forecast; the run rate and the monthly changes only
+    ever use complete months.
+    """
+    from . import forecast as forecasting  # forecast.py imports Period from here
+
+    complete = completeness is None or completeness.complete
+    complete_months = frozenset(active_by_period if complete_periods is None else complete_periods)
+    active = active_by_period.get(period, 0)
     remaining = months_remaining(period)
     gap = gap_count(target.count, active)
     pace = required_monthly_pace(gap, remaining)
-    rate = run_rate(by_period, period)
+    rate = run_rate(active_by_period, period, complete_months) if complete else None
     pct = coverage_pct(active, denominator.workers)
+    changes = forecasting.monthly_changes(active_by_period, complete_months, period)
+    state = status(
+        period=period,
+        active=active,
+        target_count=target.count,
+        rate=rate,
+        pace=pace,
+        complete=complete,
+    )
+    outlook = (
+        forecasting.forecast(
+            period=period,
+            active=active,
+            target_count=target.count,
+            status=state,
+            changes=changes,
+            months_remaining=remaining,
+        )
+        if simulate
+        else forecasting.NOT_SIMULATED
+    )
     return ScopeMetrics(
         period=period,
         active=active,
-        nonactive=nonactive_by_period.get(period, 0),
+        nonactive=nonactive,
         denominator=denominator,
         target=target,
         coverage_pct=pct,
@@ -534,13 +668,114 @@ def scope_metrics(
         required_monthly_pace=pace,
         run_rate=rate,
         projected_at_deadline=projected_at_deadline(active, rate, remaining),
-        projected_month_reached=projected_month_reached(
-            period=period, active=active, target_count=target.count, rate=rate
+        projected_month_reached=(
+            projected_month_reached(
+                period=period, active=active, target_count=target.count, rate=rate
+            )
+            if complete
+            else None
         ),
-        status=status(
-            period=period, active=active, target_count=target.count, rate=rate, pace=pace
-        ),
+        status=state,
+        complete=complete,
+        regions_reported=None if completeness is None else completeness.regions_reported,
+        regions_expected=None if completeness is None else completeness.regions_expected,
+        missing_region_codes=() if completeness is None else completeness.missing,
+        reached_beyond_horizon=complete
+        and reached_beyond_horizon(active=active, target_count=target.count, rate=rate),
+        monthly_changes=changes,
+        probability_reaching_target=outlook.probability,
+        projection_p10=outlook.p10,
+        projection_p90=outlook.p90,
+        pace_ratio=forecasting.pace_ratio(rate, pace),
+        projection_band=outlook.band,
     )
+
+
+def with_december_forecasts(metrics: Sequence[ScopeMetrics]) -> list[ScopeMetrics]:
+    """``metrics`` with the probability and the December p10/p90 of ``forecast``,
+    computed for all of them at once (the band month by month is left out).
+
+    The same numbers as ``forecasting.forecast`` gives each one (tested): the paths
+    are its seeded draws, and since they depend only on how many changes there are
+    and how many months remain, the draws are shared by every area with the same
+    two, and only the December totals are formed (a matrix product of how often
+    each change was drawn by the changes themselves). This keeps a province page's
+    29 areas within a few milliseconds.
+    """
+    from . import forecast as forecasting  # forecast.py imports Period from here
+
+    results = list(metrics)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for position, m in enumerate(results):
+        if _needs_simulation(m):
+            groups.setdefault((len(m.monthly_changes), m.months_remaining), []).append(position)
+        else:
+            outlook = forecasting.forecast(
+                period=m.period,
+                active=m.active,
+                target_count=m.target.count,
+                status=m.status,
+                changes=m.monthly_changes,
+                months_remaining=m.months_remaining,
+            )
+            results[position] = replace(
+                m,
+                probability_reaching_target=outlook.probability,
+                projection_p10=outlook.p10,
+                projection_p90=outlook.p90,
+            )
+    for (count, months), positions in groups.items():
+        draws = _draw_counts(count, months)
+        # A few dozen areas at a time: a national page's 600 areas × 10,000 paths
+        # would otherwise be one 50 MB matrix.
+        for first in range(0, len(positions), BATCH_AREAS):
+            chunk = positions[first : first + BATCH_AREAS]
+            changes = np.array([results[p].monthly_changes for p in chunk], dtype=np.int64)
+            starts = np.array([results[p].active for p in chunk], dtype=np.int64)
+            targets = np.array([results[p].target.count for p in chunk], dtype=np.int64)
+            # One row of December values per area, in integers (einsum: exact, no BLAS).
+            totals = starts[:, None] + np.einsum("ak,kp->ap", changes, draws)
+            hits = np.count_nonzero(totals >= targets[:, None], axis=1)
+            low, high = forecasting.percentile_band(totals)
+            for row, position in enumerate(chunk):
+                results[position] = replace(
+                    results[position],
+                    probability_reaching_target=Fraction(int(hits[row]), forecasting.PATHS),
+                    projection_p10=low[row],
+                    projection_p90=high[row],
+                )
+    return results
+
+
+def _needs_simulation(m: ScopeMetrics) -> bool:
+    """Whether ``forecasting.forecast`` would simulate paths for ``m``."""
+    from . import forecast as forecasting  # forecast.py imports Period from here
+
+    return (
+        m.status not in ("incomplete", "achieved", "missed")
+        and m.target.count is not None
+        and len(m.monthly_changes) >= forecasting.MIN_CHANGES
+        and m.months_remaining > 0
+    )
+
+
+@lru_cache(maxsize=32)
+def _draw_counts(count: int, months: int) -> npt.NDArray[np.int64]:
+    """``count × PATHS``: how often each of ``count`` changes is drawn on each path
+    of ``months`` months, in ``forecasting.simulated_paths``'s seeded draw (the
+    December value of a path whose changes are 1 for that change, 0 otherwise)."""
+    from . import forecast as forecasting  # forecast.py imports Period from here
+
+    unit = np.eye(count, dtype=np.int64)
+    counts = np.array(
+        [
+            forecasting.simulated_paths(active=0, changes=list(unit[index]), months=months)[-1]
+            for index in range(count)
+        ],
+        dtype=np.int64,
+    )
+    counts.setflags(write=False)
+    return counts
 
 
 # --- the whole summary --------------------------------------------------------------
@@ -633,14 +868,20 @@ def coverage_summary(
     segment_active: pd.DataFrame,
     series: pd.DataFrame | None = None,
     with_areas: bool = True,
+    ledger: ReportingLedger | None = None,
 ) -> CoverageSummary:
     """Headline metrics of ``scope`` plus its breakdown by branch, region, sector, segment.
 
-    ``sector_active`` and ``segment_active`` hold the scope's active participants in
-    ``period`` per ``sector_code`` / ``segment_code``. ``series`` is the scope's own
-    ``active_series`` when the caller has it already summed (by the database); then
-    ``monthly`` needs only the rows of ``period``. ``with_areas=False`` leaves the
-    branch and region breakdowns empty, for a summary read only for its headline.
+    ``monthly`` is each region's history (``year, month, region_code, active,
+    nonactive``) up to ``period``, from at least 12 months before it: every branch
+    and region row gets its own full metrics (run rate, projection, forecast) from
+    it. ``sector_active`` and ``segment_active`` hold the scope's active
+    participants in ``period`` per ``sector_code`` / ``segment_code``. ``series``
+    is the scope's own ``active_series`` when the caller has it already summed;
+    otherwise it is summed from ``monthly``. ``with_areas=False`` leaves the branch
+    and region breakdowns empty, for a summary read only for its headline (then
+    ``monthly`` needs only the rows of ``period``). ``ledger`` says which regency
+    reported which month; without it, it is derived from ``monthly``.
     """
     by_sector_figures = figures_by_sector(workforce, basis=basis)
     totals = by_sector_figures.get(None, {})
@@ -651,11 +892,12 @@ def coverage_summary(
     province_denominator = scope_denominator(totals, scope=province, year=period.year)
     province_spec = specs.get(("province", PROVINCE_CODE))
     region_figures = region_denominators(totals, year=period.year)
-    at_period = monthly[(monthly["year"] == period.year) & (monthly["month"] == period.month)]
-    region_active = {
-        str(code): int(active)
-        for code, active in zip(at_period["region_code"], at_period["active"], strict=True)
-    }
+    history = RegionHistory(monthly)
+    window = period.shift(-CHANGES_LOOKBACK)  # the oldest month a run rate or change uses
+    if ledger is None:
+        from .completeness import ReportingLedger  # completeness imports this module
+
+        ledger = ReportingLedger(history.region_months())
 
     branch_denominators: dict[str, Denominator] = {}
     for branch_code in reference.branches["branch_code"]:
@@ -691,46 +933,85 @@ def coverage_summary(
         denominator = scope_denominator(totals, scope=scope, year=period.year)
         target = region_target(scope.code, scope.branch_code or "")
 
-    metrics = scope_metrics(
+    scope_history = (
+        history.active_by_period(scope.region_codes)
+        if series is None
+        else {
+            Period(int(y), int(m)): int(a)
+            for y, m, a in zip(series["year"], series["month"], series["active"], strict=True)
+        }
+    )
+    if series is None:
+        scope_nonactive = history.nonactive_in(period, scope.region_codes)
+    else:
+        at = series[(series["year"] == period.year) & (series["month"] == period.month)]
+        scope_nonactive = int(at["nonactive"].sum())
+    metrics = history_metrics(
         period=period,
-        series=active_series(monthly, scope.region_codes) if series is None else series,
+        active_by_period=scope_history,
+        nonactive=scope_nonactive,
         denominator=denominator,
         target=target,
+        completeness=ledger.completeness(period, scope.region_codes),
+        complete_periods=ledger.complete_periods(scope.region_codes, since=window, until=period),
     )
 
-    by_branch: list[BreakdownRow] = []
+    def area_metrics(
+        region_codes: frozenset[str], denominator: Denominator, target: ResolvedTarget
+    ) -> ScopeMetrics:
+        return history_metrics(
+            period=period,
+            active_by_period=history.active_by_period(region_codes),
+            nonactive=history.nonactive_in(period, region_codes),
+            denominator=denominator,
+            target=target,
+            completeness=ledger.completeness(period, region_codes),
+            complete_periods=ledger.complete_periods(region_codes, since=window, until=period),
+            simulate=False,
+        )
+
+    branch_rows: list[tuple[str, str, ScopeMetrics]] = []
     if with_areas and scope.kind in ("province", "branch"):
         for row in reference.branches.itertuples(index=False):
             code = str(row.branch_code)
             if scope.kind == "branch" and code != scope.code:
                 continue
             members = reference.region_codes_of_branch(code)
-            active = sum(region_active.get(member, 0) for member in members)
-            branch_target = resolve_target(branch_chain(code))
-            by_branch.append(
-                _breakdown_row(
-                    code=code,
-                    name=str(row.name),
-                    active=active,
-                    denominator=branch_denominators[code].workers,
-                    target_count=branch_target.count,
+            branch_rows.append(
+                (
+                    code,
+                    str(row.name),
+                    area_metrics(
+                        members, branch_denominators[code], resolve_target(branch_chain(code))
+                    ),
                 )
             )
 
-    by_region: list[BreakdownRow] = []
+    region_rows: list[tuple[str, str, ScopeMetrics]] = []
     for row in reference.regions.itertuples(index=False) if with_areas else ():
         code = str(row.region_code)
         if code not in scope.region_codes:
             continue
-        by_region.append(
-            _breakdown_row(
-                code=code,
-                name=str(row.name),
-                active=region_active.get(code, 0),
-                denominator=region_figures.get(code),
-                target_count=region_target(code, str(row.branch_code)).count,
+        region_rows.append(
+            (
+                code,
+                str(row.name),
+                area_metrics(
+                    frozenset([code]),
+                    _region_denominator(totals, region_code=code, year=period.year),
+                    region_target(code, str(row.branch_code)),
+                ),
             )
         )
+    area_forecasts = with_december_forecasts([m for _c, _n, m in branch_rows + region_rows])
+    by_branch = [
+        _area_row(code=code, name=name, metrics=m)
+        for (code, name, _m), m in zip(branch_rows, area_forecasts, strict=False)
+    ]
+    by_region = [
+        _area_row(code=code, name=name, metrics=m)
+        for (code, name, _m), m in zip(region_rows, area_forecasts[len(branch_rows) :], strict=True)
+    ]
 
     by_sector: list[BreakdownRow] = []
     sector_names = dict(
@@ -792,6 +1073,74 @@ def _breakdown_row(
     )
 
 
+def _area_row(*, code: str, name: str, metrics: ScopeMetrics) -> BreakdownRow:
+    """A branch or region row: the area's own full metrics, and the table columns
+    taken from them."""
+    return BreakdownRow(
+        code=code,
+        name=name,
+        active=metrics.active,
+        denominator=metrics.denominator.workers,
+        coverage_pct=metrics.coverage_pct,
+        target_count=metrics.target.count,
+        gap_count=metrics.gap_count,
+        metrics=metrics,
+    )
+
+
+def _region_denominator(totals: AreaFigures, *, region_code: str, year: int) -> Denominator:
+    """A region's own latest figure up to ``year``, and the year it is from."""
+    figures = totals.get(region_code, {})
+    years = [y for y in figures if y <= year]
+    if not years:
+        return Denominator(workers=None, year=None)
+    return Denominator(workers=figures[max(years)], year=max(years))
+
+
+class RegionHistory:
+    """Each region's active and non-active participants per month, from the
+    ``monthly`` frame, summed over any set of regions without pandas (a summary
+    sums it for the scope and for every branch and region row)."""
+
+    def __init__(self, monthly: pd.DataFrame) -> None:
+        self._active: dict[str, dict[int, int]] = {}
+        self._nonactive: dict[str, dict[int, int]] = {}
+        self._periods: dict[int, Period] = {}
+        for year, month, code, active, nonactive in zip(
+            monthly["year"].tolist(),
+            monthly["month"].tolist(),
+            monthly["region_code"].tolist(),
+            monthly["active"].tolist(),
+            monthly["nonactive"].tolist(),
+            strict=True,
+        ):
+            index = int(year) * 12 + int(month) - 1
+            if index not in self._periods:
+                self._periods[index] = Period.from_index(index)
+            region = str(code)
+            self._active.setdefault(region, {})[index] = int(active)
+            self._nonactive.setdefault(region, {})[index] = int(nonactive)
+
+    def region_months(self) -> list[tuple[int, int, str]]:
+        """``(year, month, region_code)`` of every region-month with a row."""
+        return [
+            (self._periods[index].year, self._periods[index].month, region)
+            for region, months in self._active.items()
+            for index in months
+        ]
+
+    def active_by_period(self, region_codes: Collection[str]) -> dict[Period, int]:
+        """The regions' summed active participants in each month where any has a row."""
+        summed: dict[int, int] = {}
+        for code in region_codes:
+            for index, active in self._active.get(code, {}).items():
+                summed[index] = summed.get(index, 0) + active
+        return {self._periods[index]: summed[index] for index in sorted(summed)}
+
+    def nonactive_in(self, period: Period, region_codes: Collection[str]) -> int:
+        return sum(self._nonactive.get(code, {}).get(period.index, 0) for code in region_codes)
+
+
 # --- the JSON contract ---------------------------------------------------------------
 
 
@@ -801,6 +1150,37 @@ def _pct(value: Fraction | None) -> float | None:
 
 def _number(value: Fraction | None) -> float | None:
     return None if value is None else round(float(value), 2)
+
+
+def _decimals(value: Fraction | None, places: int) -> float | None:
+    """``value`` rounded half away from zero to ``places`` decimals, exactly."""
+    if value is None:
+        return None
+    scale = 10**places
+    return round_half_up(value * scale) / scale
+
+
+def _month(value: Period | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _forecast_fields(m: ScopeMetrics) -> dict[str, object]:
+    """The keys that a scope and each of its branch and region rows share."""
+    return {
+        "status": m.status,
+        "run_rate": _number(m.run_rate),
+        "required_monthly_pace": m.required_monthly_pace,
+        "projected_at_deadline": m.projected_at_deadline,
+        "projected_month_reached": _month(m.projected_month_reached),
+        "reached_beyond_horizon": m.reached_beyond_horizon,
+        "probability_reaching_target": _decimals(m.probability_reaching_target, 3),
+        "projection_p10": m.projection_p10,
+        "projection_p90": m.projection_p90,
+        "pace_ratio": _decimals(m.pace_ratio, 2),
+        "complete": m.complete,
+        "regions_reported": m.regions_reported,
+        "regions_expected": m.regions_expected,
+    }
 
 
 def summary_as_dict(summary: CoverageSummary) -> dict[str, object]:
@@ -825,13 +1205,7 @@ def summary_as_dict(summary: CoverageSummary) -> dict[str, object]:
         "gap_count": m.gap_count,
         "gap_pp": _pct(m.gap_pp),
         "months_remaining": m.months_remaining,
-        "required_monthly_pace": m.required_monthly_pace,
-        "run_rate": _number(m.run_rate),
-        "projected_at_deadline": m.projected_at_deadline,
-        "projected_month_reached": (
-            str(m.projected_month_reached) if m.projected_month_reached else None
-        ),
-        "status": m.status,
+        **_forecast_fields(m),
         "by_branch": [_row_as_dict(row) for row in summary.by_branch],
         "by_region": [_row_as_dict(row) for row in summary.by_region],
         "by_sector": [_row_as_dict(row) for row in summary.by_sector],
@@ -848,4 +1222,5 @@ def _row_as_dict(row: BreakdownRow) -> dict[str, object]:
         "coverage_pct": _pct(row.coverage_pct),
         "target_count": row.target_count,
         "gap_count": row.gap_count,
+        **({} if row.metrics is None else _forecast_fields(row.metrics)),
     }

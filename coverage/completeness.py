@@ -54,6 +54,9 @@ class ReportingLedger:
     ``first_reported`` may come from a separate, cheaper query (the earliest month
     per regency); when it is omitted it is derived from ``rows``, which must then
     reach back to the first month of every regency.
+
+    Months are kept as month indexes (``Period.index``): a summary asks for the
+    completeness of some thirty areas over thirteen months each.
     """
 
     def __init__(
@@ -62,31 +65,33 @@ class ReportingLedger:
         *,
         first_reported: dict[str, Period] | None = None,
     ) -> None:
-        reported: dict[Period, set[str]] = {}
+        reported: dict[int, set[str]] = {}
         for year, month, region in rows:
-            reported.setdefault(Period(int(year), int(month)), set()).add(str(region))
-        self._reported = {period: frozenset(codes) for period, codes in reported.items()}
+            reported.setdefault(int(year) * 12 + int(month) - 1, set()).add(str(region))
+        self._reported = {index: frozenset(codes) for index, codes in reported.items()}
+        first: dict[str, int] = {}
         if first_reported is None:
-            first_reported = {}
-            for period in sorted(self._reported):
-                for code in self._reported[period]:
-                    first_reported.setdefault(code, period)
-        self._first = dict(first_reported)
+            for index in sorted(self._reported):
+                for code in self._reported[index]:
+                    first.setdefault(code, index)
+        else:
+            first = {code: period.index for code, period in first_reported.items()}
+        self._first = first
 
     @cached_property
     def periods(self) -> list[Period]:
         """Months with at least one row, oldest first."""
-        return sorted(self._reported)
+        return [Period.from_index(index) for index in sorted(self._reported)]
 
     def reported_in(self, period: Period, region_codes: Collection[str]) -> frozenset[str]:
-        return self._reported.get(period, frozenset()) & frozenset(region_codes)
+        return self._reported.get(period.index, frozenset()) & frozenset(region_codes)
 
     def expected_in(self, period: Period, region_codes: Collection[str]) -> frozenset[str]:
-        return frozenset(
-            code
-            for code in region_codes
-            if (first := self._first.get(code)) is not None and first < period
-        )
+        return self._expected(period.index, region_codes)
+
+    def _expected(self, index: int, region_codes: Collection[str]) -> frozenset[str]:
+        first = self._first
+        return frozenset(code for code in region_codes if code in first and first[code] < index)
 
     def completeness(self, period: Period, region_codes: Collection[str]) -> Completeness:
         return Completeness(
@@ -96,21 +101,65 @@ class ReportingLedger:
         )
 
     def is_complete(self, period: Period, region_codes: Collection[str]) -> bool:
-        return self.completeness(period, region_codes).complete
+        return self._complete_with_data(period.index, frozenset(region_codes), need_data=False)
 
-    def complete_periods(self, region_codes: Collection[str]) -> frozenset[Period]:
-        """Months with data for the scope that are complete for it."""
-        codes = frozenset(region_codes)
+    def _complete_with_data(self, index: int, codes: frozenset[str], *, need_data: bool) -> bool:
+        """Every expected regency of ``codes`` reported in month ``index`` (and, with
+        ``need_data``, at least one of ``codes`` did)."""
+        reported = self._reported.get(index, frozenset())
+        if need_data and reported.isdisjoint(codes):
+            return False
+        return self._expected(index, codes) <= reported
+
+    @cached_property
+    def _months_of(self) -> dict[str, frozenset[int]]:
+        """Each regency's months with a row."""
+        months: dict[str, set[int]] = {}
+        for index, codes in self._reported.items():
+            for code in codes:
+                months.setdefault(code, set()).add(index)
+        return {code: frozenset(indexes) for code, indexes in months.items()}
+
+    @cached_property
+    def _gaps_of(self) -> dict[str, frozenset[int]]:
+        """Each regency's months (among those with any row) after its first report in
+        which it sent nothing: the months it leaves incomplete."""
+        return {
+            code: frozenset(
+                index
+                for index, codes in self._reported.items()
+                if index > first and code not in codes
+            )
+            for code, first in self._first.items()
+        }
+
+    def complete_periods(
+        self,
+        region_codes: Collection[str],
+        *,
+        since: Period | None = None,
+        until: Period | None = None,
+    ) -> frozenset[Period]:
+        """Months with data for the scope that are complete for it (from ``since``
+        up to ``until``, both included, when given): the months in which one of its
+        regencies reported, less those that one of them left out."""
+        with_data: set[int] = set()
+        gaps: set[int] = set()
+        for code in region_codes:
+            with_data.update(self._months_of.get(code, ()))
+            gaps.update(self._gaps_of.get(code, ()))
+        low = since.index if since is not None else None
+        high = until.index if until is not None else None
         return frozenset(
-            period
-            for period in self.periods
-            if self.reported_in(period, codes) and self.is_complete(period, codes)
+            Period.from_index(index)
+            for index in with_data - gaps
+            if (low is None or index >= low) and (high is None or index <= high)
         )
 
     def default_period(self, region_codes: Collection[str]) -> Period | None:
         """The latest month with data for the scope that is complete for it."""
         codes = frozenset(region_codes)
-        for period in reversed(self.periods):
-            if self.reported_in(period, codes) and self.is_complete(period, codes):
-                return period
+        for index in sorted(self._reported, reverse=True):
+            if self._complete_with_data(index, codes, need_data=True):
+                return Period.from_index(index)
         return None

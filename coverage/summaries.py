@@ -18,6 +18,7 @@ from .calculations import (
     Period,
     ReferenceFrames,
     Scope,
+    active_series,
     coverage_summary,
 )
 from .completeness import Completeness, ReportingLedger
@@ -61,9 +62,10 @@ def parse_basis(text: str | None) -> str:
 def history_start(period: Period) -> Period:
     """The earliest month a summary of ``period`` reads: January of the year before.
 
-    The progress charts start there, the target path starts from last December and
-    the run rate looks back three months at most, so older months are never used;
-    leaving them in the database keeps the national page's query small.
+    The progress charts start there, the target path starts from last December, the
+    run rate looks back three months at most and the monthly changes twelve (to
+    ``t − 12``, never before this), so older months are never used; leaving them in
+    the database keeps the national page's query small.
     """
     return Period(period.year - 1, 1)
 
@@ -85,29 +87,51 @@ def period_choices(scope: Scope, *, ledger: ReportingLedger | None = None) -> li
     return [ledger.completeness(period, scope.region_codes) for period in reversed(ledger.periods)]
 
 
-def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> CoverageSummary:
-    """Everything about ``scope_code`` in ``period`` on ``basis``, aggregated in SQL first."""
+def resolve_period(text: str | None, *, scope_code: str) -> Period:
+    """The period asked for, or when none is given the latest month complete for
+    the scope asked (what ``/api/coverage`` and ``coverage_summary`` use)."""
+    if text:
+        return parse_period(text)
     reference = selectors.reference_frames()
-    scope = scope_or_error(reference, scope_code)
-    if not selectors.period_has_data(period):
+    return default_period(scope_or_error(reference, scope_code))
+
+
+def _ledger_with(period: Period) -> ReportingLedger:
+    """The reporting ledger of the months a summary of ``period`` reads; a period
+    nobody reported is a 404."""
+    ledger = selectors.reporting_ledger(since=history_start(period))
+    if period not in ledger.periods:
         raise SummaryError(
             _("Belum ada data kepesertaan untuk periode %(period)s.") % {"period": str(period)},
             status=404,
         )
+    return ledger
+
+
+def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> CoverageSummary:
+    """Everything about ``scope_code`` in ``period`` on ``basis``, aggregated in SQL first.
+
+    One query for the reporting ledger and one for the scope's regions' monthly
+    history (``history_start`` to ``period``), from which the scope and each of its
+    branches and regions get their series.
+    """
+    reference = selectors.reference_frames()
+    scope = scope_or_error(reference, scope_code)
+    ledger = _ledger_with(period)
     region_codes = None if scope.kind == "province" else scope.region_codes
     return coverage_summary(
         period=period,
         scope=scope,
         basis=basis,
         reference=reference,
-        monthly=selectors.monthly_region_totals(until=period, since=period),
-        series=selectors.monthly_scope_totals(
+        monthly=selectors.monthly_region_totals(
             until=period, since=history_start(period), region_codes=region_codes
         ),
         workforce=selectors.workforce_frame(until_year=period.year),
         targets=selectors.targets_frame(year=period.year),
         sector_active=selectors.active_by_sector(period=period, region_codes=region_codes),
         segment_active=selectors.active_by_segment(period=period, region_codes=region_codes),
+        ledger=ledger,
     )
 
 
@@ -193,61 +217,72 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
     """
     reference = selectors.reference_frames()
     scope = scope_or_error(reference, scope_code)
-    if not selectors.period_has_data(period):
-        raise SummaryError(
-            _("Belum ada data kepesertaan untuk periode %(period)s.") % {"period": str(period)},
-            status=404,
-        )
+    ledger = _ledger_with(period)
     region_codes = None if scope.kind == "province" else scope.region_codes
     other_basis = Basis.BPS_AK if basis == Basis.UCJ else Basis.UCJ
     since = history_start(period)
-    # Each region's month ``period`` only: the scope's history comes summed by SQL.
-    monthly = selectors.monthly_region_totals(until=period, since=period)
-    series = selectors.monthly_scope_totals(until=period, since=since, region_codes=region_codes)
+    # Every region's history in one grouped query (the map and the regency pages
+    # compare with the whole province): the scope's series and every branch and
+    # region row of the three summaries are summed from it.
+    monthly = selectors.monthly_region_totals(until=period, since=since)
+    series = active_series(monthly, scope.region_codes)
     workforce = selectors.workforce_frame(until_year=period.year)
     targets = selectors.targets_frame(year=period.year)
     sector_active = selectors.active_by_sector(period=period, region_codes=region_codes)
     segment_active = selectors.active_by_segment(period=period, region_codes=region_codes)
-    frames = {
-        "reference": reference,
-        "monthly": monthly,
-        "workforce": workforce,
-        "targets": targets,
-    }
-    summary = coverage_summary(
-        period=period,
+
+    def summarise(
+        *,
+        scope: Scope,
+        basis: str,
+        sector_active: pd.DataFrame,
+        segment_active: pd.DataFrame,
+        series: pd.DataFrame | None = None,
+        with_areas: bool = True,
+    ) -> CoverageSummary:
+        """``coverage_summary`` on the frames loaded once for this page."""
+        return coverage_summary(
+            period=period,
+            scope=scope,
+            basis=basis,
+            reference=reference,
+            monthly=monthly,
+            workforce=workforce,
+            targets=targets,
+            ledger=ledger,
+            sector_active=sector_active,
+            segment_active=segment_active,
+            series=series,
+            with_areas=with_areas,
+        )
+
+    summary = summarise(
         scope=scope,
         basis=basis,
         sector_active=sector_active,
         segment_active=segment_active,
         series=series,
-        **frames,
     )
     # BPS sector coverage is drawn from ``other`` when UCJ is chosen; otherwise
     # ``other`` only feeds the headline, so it skips the sector and segment rows, and
     # it never needs the branch and region rows.
     other_sectors = sector_active if other_basis == Basis.BPS_AK else sector_active.iloc[0:0]
-    other = coverage_summary(
-        period=period,
+    other = summarise(
         scope=scope,
         basis=str(other_basis),
         sector_active=other_sectors,
         segment_active=segment_active.iloc[0:0],
         series=series,
         with_areas=False,
-        **frames,
     )
     context = (
         summary
         if scope.kind == "province"
-        else coverage_summary(
-            period=period,
+        else summarise(
             scope=reference.province(),
             basis=basis,
             sector_active=sector_active.iloc[0:0],
             segment_active=segment_active.iloc[0:0],
-            series=selectors.monthly_scope_totals(until=period, since=since),
-            **frames,
         )
     )
     context_codes = (

@@ -81,3 +81,29 @@ def test_selector_ledger_reads_regency_months_from_the_rollup(reference: None) -
     ledger = selectors.reporting_ledger(since=MAY)
     assert ledger.periods == [MAY]
     assert ledger.completeness(MAY, THREE).missing == ("5302",)
+
+
+def test_complete_periods_within_a_window() -> None:
+    ledger = _ledger((APR, "5301"), (MAY, "5301"), (JUN, "5301"))
+    assert ledger.complete_periods(THREE, since=MAY) == frozenset({MAY, JUN})
+    assert ledger.complete_periods(THREE, until=MAY) == frozenset({APR, MAY})
+    assert ledger.complete_periods(THREE, since=MAY, until=MAY) == frozenset({MAY})
+
+
+def test_complete_periods_agree_with_month_by_month_completeness() -> None:
+    import random
+
+    generator = random.Random(12)
+    codes = [f"53{n:02d}" for n in range(1, 9)]
+    months = [Period(2024, 1).shift(i) for i in range(18)]
+    rows = [(p, code) for p in months for code in codes if generator.random() < 0.8]
+    ledger = _ledger(*rows)
+    for scope in (codes, codes[:3], codes[5:6], ["5399"]):
+        expected = {
+            p
+            for p in ledger.periods
+            if ledger.reported_in(p, scope) and ledger.completeness(p, scope).complete
+        }
+        assert ledger.complete_periods(scope) == expected
+        latest = max(expected, default=None)
+        assert ledger.default_period(scope) == latest

@@ -86,3 +86,88 @@ def test_period_without_data_is_a_clear_error(small_data: None) -> None:
 def test_malformed_period_is_a_clear_error(small_data: None) -> None:
     with pytest.raises(CommandError, match="tidak valid"):
         run("--period", "04-2025")
+
+
+# --- a month that fills regency by regency; the horizon -----------------------------
+
+
+@pytest.mark.parametrize("reported", [1, 11, 21])
+def test_without_period_a_half_reported_month_is_skipped(reference: None, reported: int) -> None:
+    from tests.test_api import APRIL_COMPLETE, report_may, reported_through_april
+
+    reported_through_april()
+    report_may(reported)
+    data = json.loads(run("--format", "json"))
+    assert {key: data[key] for key in APRIL_COMPLETE} == APRIL_COMPLETE
+
+
+@pytest.mark.parametrize("reported", [1, 11, 21])
+def test_half_reported_month_asked_for_is_incomplete_with_nothing_projected(
+    reference: None, reported: int
+) -> None:
+    from tests.test_api import NOTHING_PROJECTED, report_may, reported_through_april
+
+    reported_through_april()
+    report_may(reported)
+    data = json.loads(run("--period", "2025-05", "--format", "json"))
+    assert (data["complete"], data["status"]) == (False, "incomplete")
+    assert (data["regions_reported"], data["regions_expected"]) == (reported, 22)
+    assert data["active"] == 1_070 * reported
+    assert {key: data[key] for key in NOTHING_PROJECTED} == NOTHING_PROJECTED
+
+
+def test_without_period_the_month_counts_once_every_regency_reported(reference: None) -> None:
+    from tests.test_api import report_may, reported_through_april
+
+    reported_through_april()
+    report_may(22)
+    data = json.loads(run("--format", "json"))
+    assert (data["period"], data["complete"], data["status"]) == ("2025-05", True, "off_track")
+    assert (data["run_rate"], data["projected_at_deadline"]) == (220.0, 25_080)
+    assert (data["probability_reaching_target"], data["pace_ratio"]) == (0.0, 0.24)
+
+
+def test_table_says_how_many_regencies_reported(reference: None) -> None:
+    from tests.test_api import report_may, reported_through_april
+
+    reported_through_april()
+    report_may(11)
+    text = run("--period", "2025-05")
+    assert "Kabupaten/kota yang melapor" in text
+    assert "11 dari 22" in text
+    assert "incomplete" in text
+    assert "2025-05" in text
+
+
+def test_table_shows_forecast_figures_in_indonesian_format(reference: None) -> None:
+    from tests.test_api import reported_through_april
+
+    reported_through_april()
+    text = run()
+    assert "Peluang mencapai target pada Desember  0,0%" in text
+    assert "Rentang proyeksi Desember (P10–P90)" in text
+    assert "25.080 – 25.080" in text
+    assert "0,26" in text  # pace ratio 220 / 835
+
+
+def test_json_and_table_give_the_horizon_instead_of_a_far_year(small_data: None) -> None:
+    # Province: gap 4,140 at 120 a month is 35 months: within the horizon.
+    assert json.loads(run("--period", "2025-04", "--format", "json"))["reached_beyond_horizon"] is (
+        False
+    )
+    # Belu (5306) met its target; Timor Tengah Utara (5305): 560 of its allocated 1,800
+    # (6,000 × 3/10) at (560 − 500) / 3 = 20 a month: 62 months, still within 120.
+    row = json.loads(run("--period", "2025-04", "--scope", "5305", "--format", "json"))
+    assert (row["projected_month_reached"], row["reached_beyond_horizon"]) == ("2030-06", False)
+
+
+def test_table_says_more_than_ten_years_when_beyond_the_horizon(small_data: None) -> None:
+    services.targets_save(
+        records=[TargetRecord(2025, "province", "53", "UCJ", 60_000, None, "target")]
+    )
+    data = json.loads(run("--period", "2025-04", "--format", "json"))
+    # 58,140 short at 120 a month: 485 months.
+    assert (data["projected_month_reached"], data["reached_beyond_horizon"]) == (None, True)
+    text = run("--period", "2025-04")
+    assert "lebih dari 10 tahun lagi dengan laju saat ini" in text
+    assert "2065" not in text

@@ -102,3 +102,72 @@ def test_frames_are_built_with_integer_columns_even_from_decimals_or_no_rows() -
     empty = selectors._frame([], ["active", "region_code"], ints=("active",))
     assert empty.empty and list(empty.columns) == ["active", "region_code"]
     assert empty["active"].dtype == "int64" and empty["region_code"].dtype == object
+
+
+def _history_queries(captured: list[dict[str, str]]) -> list[str]:
+    """Queries that sum the rollup per region and month (a regency history)."""
+    return [
+        q["sql"]
+        for q in captured
+        if "coverage_monthlytotal" in q["sql"]
+        and "SUM(" in q["sql"]
+        and "GROUP BY" in q["sql"]
+        and '"region_id"' in q["sql"].split("FROM")[0]
+    ]
+
+
+@pytest.mark.parametrize("scope", ["53", "KUPANG", "5371"])
+def test_a_summary_reads_each_regency_history_in_one_grouped_query(demo: None, scope: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        summary = summaries.load_coverage_summary(
+            period=Period(2025, 4), scope_code=scope, basis="UCJ"
+        )
+    assert len(_history_queries(ctx.captured_queries)) == 1
+    # reference (4), ledger (2), history, workforce, targets, sectors, segments
+    assert len(ctx.captured_queries) == 11
+    # ...and every area row still has its own run rate and December forecast.
+    rows = summary.by_branch + summary.by_region
+    assert rows and all(row.metrics is not None for row in rows)
+    assert all(row.metrics.run_rate is not None for row in rows if row.metrics)
+    assert all(row.metrics.probability_reaching_target is not None for row in rows if row.metrics)
+
+
+@pytest.mark.parametrize("scope", ["MAUMERE", "5371"])
+def test_a_dashboard_reads_the_regency_history_once_for_all_three_summaries(
+    demo: None, scope: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        data = summaries.load_dashboard(period=Period(2025, 4), scope_code=scope, basis="UCJ")
+    assert len(_history_queries(ctx.captured_queries)) == 1
+    # The province context (the map) has every regency's own figures, not only the
+    # page's: each equals that regency's own summary.
+    assert len(data.context.by_region) == 22
+    for row in data.context.by_region:
+        assert row.metrics is not None
+        alone = summaries.load_coverage_summary(
+            period=Period(2025, 4), scope_code=row.code, basis="UCJ"
+        ).metrics
+        assert (row.active, row.metrics.run_rate, row.metrics.status) == (
+            alone.active,
+            alone.run_rate,
+            alone.status,
+        )
+
+
+def test_the_reporting_ledger_is_read_with_two_grouped_queries(demo: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        ledger = selectors.reporting_ledger(since=Period(2024, 1))
+    assert len(ctx.captured_queries) == 2
+    assert ledger.periods[0] == Period(2024, 1)
+    assert ledger.is_complete(
+        Period(2025, 4), summaries.selectors.reference_frames().province().region_codes
+    )

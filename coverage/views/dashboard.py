@@ -46,6 +46,7 @@ from ..summaries import (
     load_dashboard,
     parse_basis,
     parse_period,
+    resolve_period,
 )
 from .guards import problem
 
@@ -103,16 +104,11 @@ def api_coverage(request: HttpRequest) -> HttpResponse:
 
 
 def _api_body(period_text: str, scope_code: str, basis_text: str) -> bytes:
-    if period_text:
-        period = parse_period(period_text)
-    else:
-        periods = selectors.available_periods()
-        if not periods:
-            raise SummaryError(_("Belum ada data kepesertaan."), status=404)
-        period = periods[-1]
+    """Without a period: the latest month complete for the scope asked (DOMAIN.md)."""
+    scope_code = scope_code or PROVINCE_CODE
     summary = load_coverage_summary(
-        period=period,
-        scope_code=scope_code or PROVINCE_CODE,
+        period=resolve_period(period_text, scope_code=scope_code),
+        scope_code=scope_code,
         basis=parse_basis(basis_text or None),
     )
     return json.dumps(summary_as_dict(summary), ensure_ascii=False).encode()

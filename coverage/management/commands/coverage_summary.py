@@ -9,14 +9,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from coverage.calculations import summary_as_dict
-from coverage.summaries import SummaryError, load_coverage_summary, parse_basis, parse_period
+from coverage.summaries import (
+    SummaryError,
+    load_coverage_summary,
+    parse_basis,
+    resolve_period,
+)
 
 
 class Command(BaseCommand):
     help = "Ringkasan cakupan kepesertaan satu periode (JSON atau tabel)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--period", required=True, help="Periode TTTT-BB, mis. 2025-04.")
+        parser.add_argument(
+            "--period",
+            default="",
+            help="Periode TTTT-BB, mis. 2025-04; tanpa periode: bulan lengkap terakhir cakupan.",
+        )
         parser.add_argument(
             "--scope", default="53", help="53 (provinsi), kode cabang, atau kode BPS wilayah."
         )
@@ -28,7 +37,7 @@ class Command(BaseCommand):
         with translation.override(options["lang"]):
             try:
                 summary = load_coverage_summary(
-                    period=parse_period(options["period"]),
+                    period=resolve_period(options["period"], scope_code=options["scope"]),
                     scope_code=options["scope"],
                     basis=parse_basis(options["basis"]),
                 )
@@ -41,7 +50,7 @@ class Command(BaseCommand):
                 self.stdout.write(render_table(data))
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object, *, decimals: int = 2) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -49,20 +58,59 @@ def _fmt(value: object) -> str:
     if isinstance(value, int | float):
         return formats.number_format(
             value,
-            decimal_pos=2 if isinstance(value, float) else 0,
+            decimal_pos=decimals if isinstance(value, float) else 0,
             use_l10n=True,
             force_grouping=True,
         )
     return str(value)
 
 
+def _probability(value: float | None) -> str:
+    """A probability (0–1) as a percentage with one decimal: 0,031 → 3,1%."""
+    if value is None:
+        return "–"
+    return f"{_fmt(value * 100, decimals=1)}%"
+
+
+def _reached(data: dict[str, Any]) -> str:
+    """The reached month, or the horizon sentence when it lies beyond 120 months."""
+    if data["reached_beyond_horizon"]:
+        return pgettext("cli", "lebih dari 10 tahun lagi dengan laju saat ini")
+    return _fmt(data["projected_month_reached"])
+
+
+def _reported(data: dict[str, Any]) -> str:
+    """“N dari M” regencies reported, or a dash when unknown."""
+    if data["regions_reported"] is None or data["regions_expected"] is None:
+        return "–"
+    return _("%(reported)s dari %(expected)s") % {
+        "reported": _fmt(data["regions_reported"]),
+        "expected": _fmt(data["regions_expected"]),
+    }
+
+
+def _band(data: dict[str, Any]) -> str:
+    if data["projection_p10"] is None or data["projection_p90"] is None:
+        return "–"
+    return f"{_fmt(data['projection_p10'])} – {_fmt(data['projection_p90'])}"
+
+
 def render_table(data: dict[str, Any]) -> str:
     """Headline figures as label–value lines, then each breakdown as a small table."""
+    values = {
+        "denominator_year": str(data["denominator_year"] or "–"),
+        "projected_month_reached": _reached(data),
+        "regions_reported": _reported(data),
+        "probability_reaching_target": _probability(data["probability_reaching_target"]),
+        "projection_band": _band(data),
+    }
     labels = [
         ("period", _("Periode")),
         ("scope", pgettext("scope", "Cakupan")),
         ("scope_name", _("Nama")),
         ("basis", _("Basis")),
+        ("complete", _("Bulan lengkap dilaporkan")),
+        ("regions_reported", _("Kabupaten/kota yang melapor")),
         ("active", _("Peserta aktif")),
         ("nonactive", _("Peserta nonaktif")),
         ("denominator", _("Penyebut (pekerja)")),
@@ -78,13 +126,16 @@ def render_table(data: dict[str, Any]) -> str:
         ("months_remaining", _("Sisa bulan")),
         ("required_monthly_pace", _("Laju yang diperlukan per bulan")),
         ("run_rate", _("Laju 3 bulan terakhir per bulan")),
+        ("pace_ratio", _("Rasio laju terhadap kebutuhan")),
         ("projected_at_deadline", _("Proyeksi Desember")),
+        ("projection_band", _("Rentang proyeksi Desember (P10–P90)")),
+        ("probability_reaching_target", _("Peluang mencapai target pada Desember")),
         ("projected_month_reached", _("Bulan target tercapai")),
         ("status", _("Status")),
     ]
     width = max(len(label) for _key, label in labels)
     lines = [
-        f"{label:<{width}}  {_fmt(data[key]) if key != 'denominator_year' else data[key] or '–'}"
+        f"{label:<{width}}  {values[key] if key in values else _fmt(data[key])}"
         for key, label in labels
     ]
     for key, title in (
@@ -97,32 +148,58 @@ def render_table(data: dict[str, Any]) -> str:
         if not rows:
             continue
         lines += ["", title]
-        header = [
-            _("Kode"),
-            _("Nama"),
-            _("Aktif"),
-            _("Penyebut"),
-            _("Cakupan %"),
-            _("Target"),
-            _("Kekurangan"),
-        ]
-        table = [header] + [
-            [
-                row["code"],
-                row["name"][:32],
-                _fmt(row["active"]),
-                _fmt(row["denominator"]),
-                _fmt(row["coverage_pct"]),
-                _fmt(row["target_count"]),
-                _fmt(row["gap_count"]),
-            ]
-            for row in rows
-        ]
-        widths = [max(len(str(r[i])) for r in table) for i in range(len(header))]
-        for r in table:
-            cells = [
-                str(c).ljust(w) if i < 2 else str(c).rjust(w)
-                for i, (c, w) in enumerate(zip(r, widths, strict=True))
-            ]
-            lines.append("  ".join(cells))
+        lines += _table(rows, with_metrics=key in ("by_branch", "by_region"))
     return "\n".join(lines)
+
+
+def _table(rows: list[dict[str, Any]], *, with_metrics: bool) -> list[str]:
+    """One breakdown as aligned columns; branch and region rows add their own
+    status, rates, projection, probability and reporting."""
+    header = [
+        _("Kode"),
+        _("Nama"),
+        _("Aktif"),
+        _("Penyebut"),
+        _("Cakupan %"),
+        _("Target"),
+        _("Kekurangan"),
+    ]
+    if with_metrics:
+        header += [
+            _("Status"),
+            _("Laju/bln"),
+            _("Perlu/bln"),
+            _("Proyeksi Des."),
+            pgettext("cli", "Peluang"),
+            _("Melapor"),
+        ]
+    table = [header]
+    for row in rows:
+        cells = [
+            row["code"],
+            row["name"][:32],
+            _fmt(row["active"]),
+            _fmt(row["denominator"]),
+            _fmt(row["coverage_pct"]),
+            _fmt(row["target_count"]),
+            _fmt(row["gap_count"]),
+        ]
+        if with_metrics:
+            cells += [
+                str(row["status"]),
+                _fmt(row["run_rate"]),
+                _fmt(row["required_monthly_pace"]),
+                _fmt(row["projected_at_deadline"]),
+                _probability(row["probability_reaching_target"]),
+                _reported(row),
+            ]
+        table.append(cells)
+    widths = [max(len(str(r[i])) for r in table) for i in range(len(header))]
+    lines = []
+    for r in table:
+        cells = [
+            str(c).ljust(w) if i < 2 or (with_metrics and i == 7) else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return lines
