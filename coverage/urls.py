@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from .views import approval, dashboard, entry, history, initiatives, planner, upload
 from .views import exports as export_views
 from .views import reports as report_views
+from .views import subscriptions as subscription_views
 
 app_name = "coverage"
 urlpatterns = [
@@ -54,5 +55,20 @@ urlpatterns = [
         r"^inisiatif/tanda/(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.json$",
         initiatives.initiative_marks,
         name="initiative_marks",
+    ),
+    # E-mail subscriptions; the unsubscribe link of every mail works without login.
+    path("langganan/", subscription_views.subscription_list, name="subscriptions"),
+    path(
+        "langganan/<int:pk>/ubah/", subscription_views.subscription_edit, name="subscription_edit"
+    ),
+    path(
+        "langganan/<int:pk>/hapus/",
+        subscription_views.subscription_delete,
+        name="subscription_delete",
+    ),
+    path(
+        "langganan/berhenti/<int:pk>/<str:token>/",
+        subscription_views.unsubscribe,
+        name="unsubscribe",
     ),
 ]
