@@ -1182,7 +1182,9 @@ def subscription_save(
         user, scope_code=scope_code, kind=kind, probability_threshold=probability_threshold
     )
     if subscription_id is None:
-        subscription = Subscription(user_id=user.pk, unsubscribe_token=secrets.token_urlsafe(32))
+        subscription = Subscription(
+            user_id=cast(int, user.pk), unsubscribe_token=secrets.token_urlsafe(32)
+        )
         old = ""
     else:
         subscription = Subscription.objects.select_for_update().get(pk=subscription_id)

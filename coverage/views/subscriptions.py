@@ -11,7 +11,7 @@ the subscription off. It shows only what that one subscription is about.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -181,7 +181,9 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Langganan disimpan."))
             return redirect("coverage:subscriptions")
         form.add_error(None, refused)
-    subscriptions = Subscription.objects.filter(user=request.user).order_by("scope_code", "kind")
+    subscriptions = Subscription.objects.filter(user_id=cast(int, request.user.pk)).order_by(
+        "scope_code", "kind"
+    )
     rows = [
         {
             "item": item,
@@ -205,7 +207,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """``/langganan/<id>/ubah/``: change one of one's own subscriptions."""
-    instance = get_object_or_404(Subscription, pk=pk, user=request.user)
+    instance = get_object_or_404(Subscription, pk=pk, user_id=request.user.pk)
     form = SubscriptionForm(request.POST or None, initial=_initial(instance), user=request.user)
     if request.method == "POST" and form.is_valid():
         refused = _save(request, form, instance.pk)
@@ -221,7 +223,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """``/langganan/<id>/hapus/`` (POST): delete one of one's own subscriptions."""
-    instance = get_object_or_404(Subscription, pk=pk, user=request.user)
+    instance = get_object_or_404(Subscription, pk=pk, user_id=request.user.pk)
     try:
         services.subscription_delete(user=request.user, subscription_id=instance.pk)
     except services.NotAllowedError as error:
