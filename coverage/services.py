@@ -1244,7 +1244,7 @@ def subscription_unsubscribe(*, subscription_id: int, token: str) -> Subscriptio
             WriteContext(
                 user_id=subscription.user_id,
                 source=ChangeSource.GRID,
-                source_detail="unsubscribe link",
+                source_detail="tautan berhenti berlangganan",
             ),
             subscription,
             old=old,
