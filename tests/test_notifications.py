@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime
 import email
 import email.policy
+import smtplib
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from io import StringIO
@@ -17,7 +18,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.core.management import call_command
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -340,6 +343,29 @@ def test_a_subscriber_who_lost_the_scope_gets_nothing(data: None) -> None:
     output = send("2025-06-15")
     assert mail.outbox == []
     assert "cakupan di luar wilayah kerja" in output
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that is down."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        raise smtplib.SMTPServerDisconnected("server mati")
+
+
+@pytest.mark.django_db
+def test_a_mail_the_server_refuses_is_not_recorded_and_goes_on_the_next_run(
+    data: None, settings: Any
+) -> None:
+    subscribe(subscriber(), "missing_report")
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    with pytest.raises(CommandError, match="1 notifikasi gagal dikirim"):
+        send("2025-06-15")
+    assert not Notice.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send("2025-06-15")
+    send("2025-06-15")
+    assert len(mail.outbox) == 1
+    assert Notice.objects.get().key == "missing_report:KUPANG:2025-05"
 
 
 # --- the subscription page ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ second run sends nothing that the first one sent.
 from __future__ import annotations
 
 import datetime
+import smtplib
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -250,6 +251,7 @@ class Command(BaseCommand):
         "Kirim notifikasi e-mail yang jatuh tempo: ringkasan bulanan (PDF), peringatan dini "
         "dan pengingat laporan. Aman dijalankan berulang: setiap notifikasi dikirim sekali."
     )
+    failures = 0  # mails the server refused in this run (not recorded: tried again next run)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -262,6 +264,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(LANGUAGE):
             today = parse_today(options.get("today"))
+            self.failures = 0
             sent = self.run(today=today, dry_run=bool(options.get("dry_run")))
             if options.get("dry_run"):
                 self.stdout.write(
@@ -278,6 +281,15 @@ class Command(BaseCommand):
                         "%(count)s notifikasi terkirim.", "%(count)s notifikasi terkirim.", sent
                     )
                     % {"count": sent}
+                )
+            if self.failures:
+                raise CommandError(
+                    ngettext(
+                        "%(count)s notifikasi gagal dikirim; dicoba lagi pada putaran berikutnya.",
+                        "%(count)s notifikasi gagal dikirim; dicoba lagi pada putaran berikutnya.",
+                        self.failures,
+                    )
+                    % {"count": self.failures}
                 )
 
     def run(self, *, today: datetime.date, dry_run: bool) -> int:
@@ -348,7 +360,20 @@ class Command(BaseCommand):
                     % {"to": subscription.user.email, "subject": message.subject}
                 )
                 count += 1
-            elif services.notice_send(subscription=subscription, key=notice.key, message=message):
+                continue
+            try:
+                sent = services.notice_send(
+                    subscription=subscription, key=notice.key, message=message
+                )
+            except (smtplib.SMTPException, OSError) as error:
+                # Not recorded: the next run tries again. The other notices still go.
+                self.failures += 1
+                self.stderr.write(
+                    _("Gagal mengirim ke %(to)s (%(subject)s): %(error)s")
+                    % {"to": subscription.user.email, "subject": message.subject, "error": error}
+                )
+                continue
+            if sent:
                 self.stdout.write(
                     _("Terkirim ke %(to)s: %(subject)s")
                     % {"to": subscription.user.email, "subject": message.subject}
