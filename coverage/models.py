@@ -646,6 +646,9 @@ class Subscription(models.Model):
                 condition=Q(days_after_month_end__gte=1) & Q(days_after_month_end__lte=60),
                 name="subscription_days_1_60",
             ),
+            models.UniqueConstraint(
+                fields=["user", "scope_code", "kind"], name="subscription_unique_user_scope_kind"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1076,6 +1076,9 @@ SUBSCRIPTION_NO_EMAIL = gettext_lazy(
 SUBSCRIPTION_NEEDS_THRESHOLD = gettext_lazy(
     "Peringatan dini memerlukan batas peluang antara 0 dan 1, misalnya 0,5."
 )
+SUBSCRIPTION_DUPLICATE = gettext_lazy(
+    "Anda sudah berlangganan “%(kind)s” untuk cakupan %(scope)s; ubah langganan itu bila perlu."
+)
 SUBSCRIPTION_BAD_TOKEN = gettext_lazy(
     "Tautan berhenti berlangganan ini tidak berlaku. Periksa kembali tautan pada e-mail Anda."
 )
@@ -1191,7 +1194,18 @@ def subscription_save(
         if subscription.user_id != user.pk:
             raise NotAllowedError(str(SUBSCRIPTION_NOT_YOURS))
         old = _subscription_text(subscription)
-    subscription.scope_code = _normal_scope_code(scope_code)
+    scope_code = _normal_scope_code(scope_code)
+    duplicate = Subscription.objects.filter(
+        user_id=subscription.user_id, scope_code=scope_code, kind=kind
+    )
+    if duplicate.exclude(pk=subscription.pk).exists():
+        raise SubscriptionInputError(
+            str(
+                SUBSCRIPTION_DUPLICATE
+                % {"kind": dict(Subscription.Kind.choices).get(kind, kind), "scope": scope_code}
+            )
+        )
+    subscription.scope_code = scope_code
     subscription.kind = kind
     subscription.probability_threshold = (
         probability_threshold if kind == Subscription.Kind.EARLY_WARNING else None

@@ -424,6 +424,19 @@ def test_subscription_outside_the_branch_scope_is_refused(
 
 
 @pytest.mark.django_db
+def test_a_second_subscription_of_the_same_kind_and_scope_is_refused(reference: None) -> None:
+    user = subscriber()
+    subscribe(user, "early_warning", probability_threshold=Decimal("0.3"))
+    response = login(user).post(reverse("coverage:subscriptions"), form_data())
+    assert response.status_code == 200
+    assert (
+        "Anda sudah berlangganan “Peringatan dini” untuk cakupan KUPANG"
+        in response.content.decode()
+    )
+    assert Subscription.objects.get().probability_threshold == Decimal("0.3")
+
+
+@pytest.mark.django_db
 def test_the_service_refuses_a_scope_outside_the_branch_scope(reference: None) -> None:
     with pytest.raises(services.NotAllowedError):
         subscribe(subscriber(), "monthly_pdf", scope="5311")
