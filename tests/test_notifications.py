@@ -592,3 +592,15 @@ def test_the_monthly_pdf_arrives_through_a_real_smtp_server(
     assert len(pdfs) == 1
     assert pdfs[0].get_filename() == "ringkasan-cakupan-kupang-2025-04.pdf"
     assert pdfs[0].get_content()[:5] == b"%PDF-"
+
+
+@pytest.mark.django_db
+def test_the_subscription_page_speaks_english_through_the_catalogue(
+    reference: None, english_catalogue: None
+) -> None:
+    client = login(subscriber())
+    client.cookies["django_language"] = "en"
+    text = client.get(reverse("coverage:subscriptions")).content.decode()
+    assert "Notification subscriptions" in text
+    assert "Add a subscription" in text
+    assert "Tambah langganan" not in text
