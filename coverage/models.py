@@ -469,6 +469,7 @@ class ChangeLog(models.Model):
         PROGRAMME_QUOTA = "prog_quota", _("Kuota program")
         PROGRAMME_ENROLMENT = "prog_enrol", _("Kepesertaan program")
         COMMITMENT = "commitment", _("Komitmen pemda")
+        SUBSCRIPTION = "langganan", _("Langganan notifikasi")
 
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -785,3 +786,90 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.address} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Subscription(models.Model):
+    """A manager's or admin's standing order for e-mail about one scope.
+
+    ``scope_code`` is ``53``, a branch code or a regency's BPS code, within the
+    user's branch scope when it was saved (``services.subscription_save`` checks;
+    ``send_notifications`` checks again before each mail). The unsubscribe link of
+    every mail carries ``unsubscribe_token``, so it works without logging in.
+    """
+
+    class Kind(models.TextChoices):
+        MONTHLY_PDF = "monthly_pdf", _("Ringkasan bulanan (PDF)")
+        EARLY_WARNING = "early_warning", _("Peringatan dini")
+        MISSING_REPORT = "missing_report", _("Pengingat laporan belum masuk")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
+        related_name="coverage_subscriptions",
+    )
+    scope_code = models.CharField(_("cakupan"), max_length=20)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    probability_threshold = models.DecimalField(
+        _("batas peluang"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Peringatan dikirim bila peluang mencapai target di bawah batas ini (0–1)."),
+    )
+    days_after_month_end = models.PositiveSmallIntegerField(
+        _("hari setelah akhir bulan"), default=10
+    )
+    active = models.BooleanField(_("aktif"), default=True)
+    unsubscribe_token = models.CharField(_("token berhenti langganan"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["scope_code", "kind", "pk"]
+        verbose_name = _("langganan notifikasi")
+        verbose_name_plural = pgettext_lazy("plural", "langganan notifikasi")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability_threshold__isnull=True)
+                | (Q(probability_threshold__gte=0) & Q(probability_threshold__lte=1)),
+                name="subscription_threshold_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_after_month_end__gte=1) & Q(days_after_month_end__lte=60),
+                name="subscription_days_1_60",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "scope_code", "kind"], name="subscription_unique_user_scope_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.scope_code}"
+
+
+class Notice(models.Model):
+    """One e-mail sent for a subscription; ``key`` (kind, scope, period and, for early
+    warnings, the condition) is unique per subscription, so each notice goes once."""
+
+    subscription = models.ForeignKey(
+        Subscription,
+        verbose_name=_("langganan"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    key = models.CharField(_("kunci"), max_length=100)
+    sent_at = models.DateTimeField(_("dikirim pada"))
+    recipient = models.EmailField(_("penerima"))
+    subject = models.CharField(_("subjek"), max_length=300)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("notifikasi terkirim")
+        verbose_name_plural = pgettext_lazy("plural", "notifikasi terkirim")
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "key"], name="notice_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.key}"

@@ -8,6 +8,7 @@ from .views import methods as method_views
 from .views import programmes as programme_views
 from .views import reporting as reporting_views
 from .views import reports as report_views
+from .views import subscriptions as subscription_views
 
 app_name = "coverage"
 urlpatterns = [
@@ -92,4 +93,19 @@ urlpatterns = [
     ),
     path("laporan-kelengkapan/", reporting_views.reporting, name="reporting"),
     path("metode/", method_views.methods, name="methods"),
+    # E-mail subscriptions; the unsubscribe link of every mail works without login.
+    path("langganan/", subscription_views.subscription_list, name="subscriptions"),
+    path(
+        "langganan/<int:pk>/ubah/", subscription_views.subscription_edit, name="subscription_edit"
+    ),
+    path(
+        "langganan/<int:pk>/hapus/",
+        subscription_views.subscription_delete,
+        name="subscription_delete",
+    ),
+    path(
+        "langganan/berhenti/<int:pk>/<str:token>/",
+        subscription_views.unsubscribe,
+        name="unsubscribe",
+    ),
 ]

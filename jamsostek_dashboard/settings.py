@@ -180,3 +180,23 @@ LOGGING = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# E-mail notifications (``manage.py send_notifications``): SMTP from the environment;
+# without EMAIL_HOST, development prints mails to the console. SITE_URL makes the
+# absolute links of a mail (the unsubscribe link), e.g. https://dasbor.example.go.id.
+_EMAIL_CONFIGURED = bool(os.environ.get("EMAIL_HOST"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "") or "localhost"
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=_EMAIL_CONFIGURED)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "") or ("587" if EMAIL_USE_TLS else "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "") or "30")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _EMAIL_CONFIGURED or PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Dasbor BP Jamsostek NTT <noreply@localhost>"
+)
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

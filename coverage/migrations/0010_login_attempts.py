@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coverage', '0011_change_operation'),
+        ('coverage', '0009_change_operation'),
     ]
 
     operations = [
