@@ -137,7 +137,7 @@ def test_migration_groups_old_rows_by_user_second_and_source(manager: User) -> N
 
     from django.apps import apps
 
-    migration = importlib.import_module("coverage.migrations.0011_change_operation")
+    migration = importlib.import_module("coverage.migrations.0009_change_operation")
     moment = datetime.datetime(2025, 4, 1, 8, 0, 0, 100, tzinfo=datetime.UTC)
     ChangeLog.objects.update(operation=None, created_at=moment)
     ChangeLog.objects.filter(region_id="5311").update(
