@@ -151,10 +151,3 @@ def test_heatmap_has_regions_as_rows_and_sectors_as_columns() -> None:
     assert trace["z"] == [[5, 1], [2, 9]]
     assert trace["x"] == ["A", "G"]
     assert trace["y"] == ["Ende", "Kota Kupang"]
-
-
-def test_remembered_figures_are_independent_copies() -> None:
-    first = progress()
-    first["layout"]["title"]["text"] = "changed"
-    second = progress()
-    assert second["layout"]["title"]["text"] == "Peserta aktif vs jalur target"
