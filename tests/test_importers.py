@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
-from coverage import importers
-from coverage.importers import ImportResult, ReferenceCodes, RowError, parse_file
+from coverage.importers import ImportResult, ReferenceCodes, RowError, parse_file, readers
+from coverage.importers import rows as row_rules
 from coverage.models import ParticipantCount, Target, WorkforceFigure
 from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
 from coverage.services import WriteResult, apply_import
@@ -254,7 +254,7 @@ def test_not_utf8_names_the_row_of_the_first_bad_byte(reference: None) -> None:
 def test_file_over_the_size_limit_is_refused(
     reference: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1024 * 1024)
     data = csv_bytes(PARTICIPANTS_HEADER) + b"2025-04,5371,G,PU,1,0\r\n" * 50_000
 
     assert messages(parse("participants", data)) == ["File berukuran 1,1 MB, melebihi batas 1 MB."]
@@ -263,7 +263,7 @@ def test_file_over_the_size_limit_is_refused(
 def test_more_rows_than_the_limit_is_refused(
     reference: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(row_rules, "MAX_DATA_ROWS", 2)
     rows = [f"2025-0{month},5371,G,PU,1,0" for month in (1, 2, 3)]
 
     assert messages(parse("participants", csv_bytes(PARTICIPANTS_HEADER, *rows))) == [
@@ -693,7 +693,7 @@ def test_fast_path_and_cell_validators_agree(
         "2099-01,5371,A,PU,3,0",  # future period
     )
     fast_clean, fast_dirty = parse("participants", clean), parse("participants", dirty)
-    monkeypatch.setattr(importers._RowParser, "_participant_fast", lambda self: None)
+    monkeypatch.setattr(row_rules.RowParser, "_participant_fast", lambda self: None)
     slow_clean, slow_dirty = parse("participants", clean), parse("participants", dirty)
     assert fast_clean.records == slow_clean.records
     assert [r.active for r in fast_clean.records] == [100, 7, 0, 12]
