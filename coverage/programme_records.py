@@ -1,4 +1,4 @@
-"""Clean records of the Pemda programme imports: what ``programme_importers`` produce
+"""Clean records of the Pemda programme imports: what ``importers.programmes`` produces
 and the programme services write (plain frozen dataclasses, like ``coverage.records``)."""
 
 from __future__ import annotations

@@ -238,13 +238,6 @@ def test_heatmap_has_regions_as_rows_and_sectors_as_columns() -> None:
     assert trace["y"] == ["Ende", "Kota Kupang"]
 
 
-def test_remembered_figures_are_independent_copies() -> None:
-    first = progress()
-    first["layout"]["title"]["text"] = "changed"
-    second = progress()
-    assert second["layout"]["title"]["text"] == "Peserta aktif vs jalur target"
-
-
 def test_formal_informal_labels_wrap_and_stay_horizontal() -> None:
     figure = charts.formal_informal_figure(
         formal=3,

@@ -56,6 +56,24 @@ def test_xlsx_cells_are_numbers_with_number_formats() -> None:
     assert sheet.title == "Per kabupaten kota"
 
 
+HEADLINE_KEYS = (
+    "active",
+    "nonactive",
+    "denominator",
+    "coverage_pct",
+    "target_count",
+    "target_pct",
+    "gap_count",
+    "gap_pp",
+    "months_remaining",
+    "required_monthly_pace",
+    "run_rate",
+    "projected_at_deadline",
+    "projected_month_reached",
+    "status",
+)
+
+
 @pytest.fixture
 def small_data(reference: None) -> None:
     services.participant_counts_save(
@@ -91,13 +109,21 @@ def test_region_table_downloads_as_xlsx_with_numeric_cells(
     assert belu[4].number_format == "0.00"
 
 
-def test_gap_table_downloads_as_csv(small_data: None, client: Client) -> None:
+def test_gap_table_downloads_as_csv_with_gap_share_and_pace(
+    small_data: None, client: Client
+) -> None:
     response = client.get("/ekspor/gap/53/2025-04.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8").lstrip("\ufeff").splitlines()
     assert lines[0].split(";")[:3] == ["Tingkat", "Kode", "Nama"]
-    assert any(line.startswith("Kabupaten/kota;5305;") for line in lines)
+    by_code = {line.split(";")[1]: line for line in lines[1:]}
+    # Province target 6.000 on 10.000 workers, allocated by denominator share: Atambua
+    # (Belu 2.000 + TTU 3.000) 3.000, TTU 1.800, Belu 1.200. Gaps over 8 months to December.
+    assert by_code["ATAMBUA"] == "Kantor cabang;ATAMBUA;Atambua;1860;3000;1140;100,00;143"
+    assert by_code["5305"] == "Kabupaten/kota;5305;Timor Tengah Utara;560;1800;1240;100,00;155"
+    assert by_code["5306"] == "Kabupaten/kota;5306;Belu;1300;1200;0;0,00;0"
+    assert by_code["KUPANG"] == "Kantor cabang;KUPANG;Kupang;0;;;;"
 
 
 @pytest.mark.parametrize("table", ["by_branch", "by_sector", "by_segment"])
@@ -107,13 +133,44 @@ def test_every_dashboard_table_downloads(small_data: None, client: Client, table
         assert response.status_code == 200, (table, fmt)
 
 
-def test_summary_json_downloads_as_attachment(small_data: None, client: Client) -> None:
+def test_summary_json_downloads_with_hand_computed_figures(
+    small_data: None, client: Client
+) -> None:
     response = client.get("/ekspor/ringkasan/53/2025-04.json?basis=UCJ")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
-    assert data["active"] == 1_860 and data["target_count"] == 6_000
-    assert data == client.get("/api/coverage?period=2025-04&scope=53&basis=UCJ").json()
+    # April: Belu 1.300 + TTU 560 = 1.860 active (1 non-active each) of 10.000 UCJ workers;
+    # January 1.500, so the run rate is (1.860 - 1.500) / 3 = 120 a month; target 6.000.
+    assert {key: data[key] for key in HEADLINE_KEYS} == {
+        "active": 1_860,
+        "nonactive": 2,
+        "denominator": 10_000,
+        "coverage_pct": 18.6,
+        "target_count": 6_000,
+        "target_pct": 60.0,
+        "gap_count": 4_140,
+        "gap_pp": 41.4,
+        "months_remaining": 8,
+        "required_monthly_pace": 518,  # ceil(4.140 / 8)
+        "run_rate": 120.0,
+        "projected_at_deadline": 2_820,  # 1.860 + 8 x 120
+        "projected_month_reached": "2028-03",  # ceil(4.140 / 120) = 35 months after April
+        "status": "off_track",  # 120 < 0,75 x 518
+    }
+    regions = {row["code"]: row for row in data["by_region"]}
+    assert regions["5305"] == {
+        "code": "5305",
+        "name": "Timor Tengah Utara",
+        "active": 560,
+        "denominator": 3_000,
+        "coverage_pct": 18.67,
+        "target_count": 1_800,
+        "gap_count": 1_240,
+    }
+    branches = {row["code"]: row for row in data["by_branch"]}
+    assert branches["ATAMBUA"]["target_count"] == 3_000
+    assert branches["ATAMBUA"]["gap_count"] == 1_140
 
 
 def test_bad_period_shows_indonesian_error_page(small_data: None, client: Client) -> None:

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from coverage import importers
+from coverage.importers import readers
+from coverage.importers import rows as row_rules
 from coverage.management.commands.import_data import Command
 from coverage.models import ParticipantCount, Target, WorkforceFigure
 
@@ -384,7 +385,7 @@ def test_directory_instead_of_file_is_unreadable(tmp_path: Path, existing: None)
 def test_file_over_the_size_limit_is_refused_before_reading(
     tmp_path: Path, existing: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1024 * 1024)
     before = db_state()
     path = write(tmp_path, f"{PARTICIPANTS_HEADER}\n" + "2025-03,5371,A,PU,1,0\n" * 50_000)
 
@@ -398,7 +399,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(
 def test_too_many_rows_are_refused_and_write_nothing(
     tmp_path: Path, existing: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "MAX_DATA_ROWS", 1)
+    monkeypatch.setattr(row_rules, "MAX_DATA_ROWS", 1)
     before = db_state()
     path = write(tmp_path, f"{PARTICIPANTS_HEADER}\n2025-03,5371,A,PU,1,0\n2025-03,5371,C,PU,1,0\n")
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
-from coverage import importers
-from coverage.importers import ImportResult, ReferenceCodes, RowError, parse_file
+from coverage.importers import ImportResult, ReferenceCodes, RowError, parse_file, readers
+from coverage.importers import rows as row_rules
 from coverage.models import ParticipantCount, Target, WorkforceFigure
 from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
 from coverage.services import WriteResult, apply_import
@@ -42,6 +42,18 @@ def parse(kind: str, data: bytes, name: str = "data.csv") -> ImportResult:
 
 def messages(result: ImportResult) -> list[str]:
     return [str(error) for error in result.errors]
+
+
+def participants(result: ImportResult) -> list[ParticipantRecord]:
+    records = [record for record in result.records if isinstance(record, ParticipantRecord)]
+    assert len(records) == len(result.records)
+    return records
+
+
+def first_target(result: ImportResult) -> TargetRecord:
+    record = result.records[0]
+    assert isinstance(record, TargetRecord)
+    return record
 
 
 # Reading the file
@@ -77,7 +89,7 @@ def test_percentage_accepts_decimal_comma(reference: None) -> None:
 def test_percentage_accepts_decimal_point_and_percent_sign(reference: None) -> None:
     data = csv_bytes(TARGETS_HEADER, '2025,KUPANG,UCJ,,"64.82 %"')
 
-    assert parse("targets", data).records[0].target_pct == Decimal("64.82")
+    assert first_target(parse("targets", data)).target_pct == Decimal("64.82")
 
 
 def test_header_names_ignore_case_and_spaces(reference: None) -> None:
@@ -91,7 +103,7 @@ def test_header_names_ignore_case_and_spaces(reference: None) -> None:
 def test_codes_are_read_case_insensitively(reference: None) -> None:
     data = csv_bytes(PARTICIPANTS_HEADER, "2025-04,5371,g,bpu,5,0")
 
-    assert parse("participants", data).records[0].segment_code == "BPU"
+    assert participants(parse("participants", data))[0].segment_code == "BPU"
 
 
 def test_nonactive_column_is_optional_and_defaults_to_zero(reference: None) -> None:
@@ -99,14 +111,14 @@ def test_nonactive_column_is_optional_and_defaults_to_zero(reference: None) -> N
 
     result = parse("participants", data)
 
-    assert result.records[0].nonactive == 0
+    assert participants(result)[0].nonactive == 0
     assert result.warnings == ["Kolom nonactive tidak ada; peserta nonaktif dianggap 0."]
 
 
 def test_empty_nonactive_cell_defaults_to_zero(reference: None) -> None:
     data = csv_bytes(PARTICIPANTS_HEADER, "2025-04,5371,G,PU,7,")
 
-    assert parse("participants", data).records[0].nonactive == 0
+    assert participants(parse("participants", data))[0].nonactive == 0
 
 
 def test_blank_rows_are_skipped_with_a_warning(reference: None) -> None:
@@ -193,7 +205,7 @@ def test_xlsx_percentage_formatted_cell_is_read_as_percent(reference: None) -> N
 
     result = parse("targets", buffer.getvalue(), name="targets.xlsx")
 
-    assert result.records[0].target_pct == Decimal("60.5")
+    assert first_target(result).target_pct == Decimal("60.5")
 
 
 def test_xlsx_formula_is_rejected_not_evaluated(reference: None) -> None:
@@ -254,7 +266,7 @@ def test_not_utf8_names_the_row_of_the_first_bad_byte(reference: None) -> None:
 def test_file_over_the_size_limit_is_refused(
     reference: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1024 * 1024)
     data = csv_bytes(PARTICIPANTS_HEADER) + b"2025-04,5371,G,PU,1,0\r\n" * 50_000
 
     assert messages(parse("participants", data)) == ["File berukuran 1,1 MB, melebihi batas 1 MB."]
@@ -263,7 +275,7 @@ def test_file_over_the_size_limit_is_refused(
 def test_more_rows_than_the_limit_is_refused(
     reference: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(row_rules, "MAX_DATA_ROWS", 2)
     rows = [f"2025-0{month},5371,G,PU,1,0" for month in (1, 2, 3)]
 
     assert messages(parse("participants", csv_bytes(PARTICIPANTS_HEADER, *rows))) == [
@@ -693,10 +705,10 @@ def test_fast_path_and_cell_validators_agree(
         "2099-01,5371,A,PU,3,0",  # future period
     )
     fast_clean, fast_dirty = parse("participants", clean), parse("participants", dirty)
-    monkeypatch.setattr(importers._RowParser, "_participant_fast", lambda self: None)
+    monkeypatch.setattr(row_rules.RowParser, "_participant_fast", lambda self: None)
     slow_clean, slow_dirty = parse("participants", clean), parse("participants", dirty)
     assert fast_clean.records == slow_clean.records
-    assert [r.active for r in fast_clean.records] == [100, 7, 0, 12]
+    assert [r.active for r in participants(fast_clean)] == [100, 7, 0, 12]
     assert not messages(fast_clean)
     assert messages(fast_dirty) == messages(slow_dirty)
     assert len(messages(fast_dirty)) == 7

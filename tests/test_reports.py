@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import gc
 import io
+import json
 import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,16 +20,10 @@ from pypdf import PdfReader
 from coverage import services
 from coverage.calculations import Period
 from coverage.records import TargetRecord, WorkforceRecord
-from coverage.reports import (
-    build_report,
-    collector_paused,
-    compact_svg,
-    css_counter_content,
-    css_string,
-    report_html,
-    report_pdf_bytes,
-)
-from coverage.summaries import SummaryError, load_coverage_summary
+from coverage.reports import build_report, report_html, report_pdf_bytes
+from coverage.reports.context import css_counter_content, css_string
+from coverage.reports.svg import compact_svg
+from coverage.summaries import SummaryError
 from tests.factories import pu_counts
 
 APRIL = Period(2025, 4)
@@ -154,54 +150,81 @@ def test_compact_svg_keeps_what_draws_and_drops_the_rest() -> None:
     assert text.get("font-family") == "'DejaVu Sans'" and text.get("font-size") == "6px"
 
 
-def test_collector_paused_puts_the_collector_back_as_it_was() -> None:
-    assert gc.isenabled()
-    with pytest.raises(ValueError), collector_paused():
-        assert not gc.isenabled()
-        raise ValueError
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+# Renders reports in a fresh interpreter, on its own SQLite database with the test's small
+# data: first once through ``manage.py export_report`` (which switches the collector off
+# while it runs), then again and again as a long-running server does.
+MEMORY_PROBE = """
+import io, json, os, sys
+import django
+django.setup()
+from django.core.management import call_command
+from coverage import services
+from coverage.calculations import Period
+from coverage.management.commands.export_report import Command
+from coverage.records import ParticipantRecord, WorkforceRecord
+from coverage.reports import build_report
 
+def resident_mib():
+    pages = int(open("/proc/self/statm").read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
-def test_a_report_leaves_no_garbage_behind_for_later_collections(reference: None) -> None:
-    """The layout tree is freed by the report's own young collection, not promoted."""
-    call_command("load_demo", stdout=io.StringIO())
-    build_report(period=APRIL, scope_code="53")  # first call: fonts, caches, templates
-    gc.collect()
-    build_report(period=APRIL, scope_code="53")
-    # a report makes ~40 000 objects in cycles; promoted, they would all be here
-    assert len(gc.get_objects(generation=1)) < 2_000
-
-
-def test_the_command_line_run_gives_back_a_normal_collector(
-    reference: None, tmp_path: Path
-) -> None:
-    from coverage.management.commands.export_report import Command
-
-    call_command("load_demo", stdout=io.StringIO())
-    output = tmp_path / "ringkasan.pdf"
+call_command("migrate", verbosity=0)
+call_command("loaddata", "reference", verbosity=0)
+services.participant_counts_save(records=[
+    ParticipantRecord(year=2025, month=month, region_code=code, sector_code="A",
+                      segment_code="PU", active=active + month, nonactive=1)
+    for month in (1, 2, 3, 4) for code, active in (("5306", 1000), ("5305", 500))
+])
+services.workforce_figures_save(records=[WorkforceRecord(2025, None, None, "UCJ", 10000, "UCJ")])
+output = sys.argv[1]
+for _ in range(2):
     Command(stdout=io.StringIO()).run_from_argv(
-        ["manage.py", "export_report", "--period", "2025-04", "--output", str(output)]
+        ["manage.py", "export_report", "--period", "2025-04", "--output", output]
     )
-    assert output.read_bytes().startswith(b"%PDF-")
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+before = resident_mib()
+growth = []
+for _ in range(int(sys.argv[2])):
+    build_report(period=Period(2025, 4), scope_code="53")
+    growth.append(resident_mib() - before)
+print(json.dumps(growth))
+"""
 
 
-def test_demo_province_report(reference: None, tmp_path: Path) -> None:
-    call_command("load_demo", stdout=io.StringIO())
-    active = load_coverage_summary(period=APRIL, scope_code="53", basis="UCJ").metrics.active
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs Linux /proc")
+def test_memory_stays_flat_over_many_reports_in_one_process(tmp_path: Path) -> None:
+    """A report leaves tens of thousands of objects in reference cycles (matplotlib artists,
+    WeasyPrint boxes); the process must give them back after each report, also after a
+    command-line run, instead of growing by megabytes per report."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "jamsostek_dashboard.settings",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "REDIS_URL": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(tmp_path / "r.pdf"), "6"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    growth_mib = json.loads(done.stdout.strip().splitlines()[-1])
+    # Measured: flat stays within ~1.5 MiB of allocator noise; cycles left for the old
+    # generation hold ~6-9 MiB from the second report on; a collector left off by the
+    # command line adds ~15 MiB per report.
+    assert max(growth_mib) < 4, growth_mib
+
+
+def test_export_report_writes_the_pdf_and_names_file_and_pages(
+    small_data: None, tmp_path: Path
+) -> None:
     output = tmp_path / "ringkasan.pdf"
     out = io.StringIO()
     call_command("export_report", "--period", "2025-04", "--output", str(output), stdout=out)
     text, pages = pdf_text(output.read_bytes())
-    assert f"{active:,}".replace(",", ".") in text
-    assert pages >= 3
+    assert "1.860" in text  # 1.300 in Belu + 560 in TTU, April 2025
     assert str(output) in out.getvalue()
     assert f"({pages} halaman)" in out.getvalue()
 

@@ -26,9 +26,9 @@ from ..access import user_branch_codes
 from ..cache import cached
 from ..calculations import PROVINCE_CODE, Period
 from ..importers import ImportResult, RowError
+from ..importers.programmes import LAYOUTS, parse_programme_file
 from ..models import Basis, ChangeSource, ProgrammeEnrolment, Role
 from ..programme_charts import budget_figure, quota_enrolled_figure
-from ..programme_importers import LAYOUTS, parse_programme_file
 from ..programme_records import ProgrammeImportRecord
 from ..programmes import (
     LEAGUE_SORTS,

@@ -173,7 +173,7 @@ def kind_refusal(user: Any, kind: str) -> str:
 def _outside_scope_errors(*, name: str, data: bytes, writable: frozenset[str]) -> list[RowError]:
     """A participant row for a known regency outside the user's scope is an error on its row."""
     try:
-        rows = importers._read_rows(name=name, data=data)
+        rows = importers.read_rows(name=name, data=data)
         header = next(rows, (1, []))[1]
         columns = [cell.strip().lower() for cell in header]
         if "region_code" not in columns:
@@ -186,7 +186,7 @@ def _outside_scope_errors(*, name: str, data: bytes, writable: frozenset[str]) -
             if code in known and code not in writable:
                 errors.append(RowError(row=row, column="region_code", message=str(OUTSIDE_SCOPE)))
         return errors
-    except importers._FileProblem:
+    except importers.FileProblem:
         return []  # parse_file reports the same problem
 
 

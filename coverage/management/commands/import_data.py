@@ -14,15 +14,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coverage.importers import KINDS, RowError, apply_import, parse_file, size_error
+from coverage.importers import KINDS, RowError, parse_file, parse_programme_file, size_error
 from coverage.models import ChangeSource
-from coverage.programme_importers import parse_programme_file
 from coverage.programme_records import ProgrammeImportRecord
 from coverage.services import (
     PROGRAMME_KINDS,
     LockedPeriodError,
     WriteContext,
     WriteResult,
+    apply_import,
     programme_apply_import,
 )
 

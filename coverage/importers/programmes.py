@@ -1,4 +1,4 @@
-"""Row rules of the Pemda programme imports, on the readers of ``coverage.importers``.
+"""Row rules of the Pemda programme imports, on the readers and row machinery of the others.
 
 Four kinds, with the same rules as the others (CSV or XLSX, comma or semicolon,
 BOM, all or nothing, every problem as ``baris N, kolom C: …``):
@@ -24,29 +24,36 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy as _
 
-from . import importers
-from .calculations import Period
-from .importers import (
-    PERIOD_FORMAT,
-    PERIOD_MONTH,
-    PERIOD_YEAR,
-    REGION_OR_PROVINCE_UNKNOWN,
-    REGION_UNKNOWN,
-    ImportResult,
-    ReferenceCodes,
-)
-from .models import Programme, ProgrammeQuota
-from .programme_records import (
+from ..calculations import Period
+from ..models import Programme, ProgrammeQuota
+from ..programme_records import (
     CommitmentRecord,
     EnrolmentRecord,
     ProgrammeImportRecord,
     ProgrammeRecord,
     QuotaRecord,
 )
-from .programmes import DEFAULT_CONTRIBUTION_IDR
-from .services import PROGRAMME_KINDS
+from ..programmes import DEFAULT_CONTRIBUTION_IDR
+from ..services import PROGRAMME_KINDS
+from .messages import (
+    CELL_TOO_LONG,
+    CONTRIBUTION_ZERO,
+    COVERED_OVER_TOTAL,
+    END_BEFORE_START,
+    ENROLMENT_OUTSIDE,
+    FILE_UNKNOWN_KIND,
+    NO_QUOTA,
+    PERIOD_FORMAT,
+    PERIOD_MONTH,
+    PERIOD_YEAR,
+    PROGRAMME_CODE_FORMAT,
+    PROGRAMME_UNKNOWN,
+    REGION_OR_PROVINCE_UNKNOWN,
+    REGION_UNKNOWN,
+)
+from .readers import FileProblem, Layout, echo, file_error, read_header, read_rows
+from .rows import MAX_YEAR, MIN_YEAR, ImportResult, ReferenceCodes, RowParser
 
 __all__ = ["LAYOUTS", "PROGRAMME_KINDS", "ProgrammeReference", "parse_programme_file"]
 
@@ -56,23 +63,23 @@ MAX_WORKERS = 10_000_000
 MAX_CODE_LENGTH = 40
 MAX_REGULATION_LENGTH = 200
 
-LAYOUTS: dict[str, importers._Layout] = {
-    "programmes": importers._Layout(
+LAYOUTS: dict[str, Layout] = {
+    "programmes": Layout(
         required=("code", "name", "funder", "year", "budget_idr", "start_period", "end_period"),
         optional=("contribution_idr",),
         key=("code",),
     ),
-    "programme_quotas": importers._Layout(
+    "programme_quotas": Layout(
         required=("programme", "region_code", "quota"),
         optional=(),
         key=("programme", "region_code"),
     ),
-    "programme_enrolment": importers._Layout(
+    "programme_enrolment": Layout(
         required=("period", "programme", "region_code", "enrolled"),
         optional=(),
         key=("period", "programme", "region_code"),
     ),
-    "commitments": importers._Layout(
+    "commitments": Layout(
         required=(
             "year",
             "region_code",
@@ -85,24 +92,6 @@ LAYOUTS: dict[str, importers._Layout] = {
     ),
 }
 
-PROGRAMME_CODE_FORMAT = _(
-    "kode program hanya boleh berisi huruf, angka, tanda hubung (-) dan garis bawah (_), "
-    "paling banyak %(limit)s karakter (tertulis %(value)s)"
-)
-PROGRAMME_UNKNOWN = _("program %(value)s belum ada; impor programnya dulu (jenis data programmes)")
-CONTRIBUTION_ZERO = _("iuran per pekerja per bulan harus lebih dari 0 (tertulis %(value)s)")
-END_BEFORE_START = _("bulan selesai %(end)s lebih awal dari bulan mulai %(start)s")
-ENROLMENT_OUTSIDE = _(
-    "periode %(value)s di luar masa program %(programme)s (%(start)s sampai %(end)s)"
-)
-NO_QUOTA = _(
-    "program %(programme)s tidak punya kuota untuk kabupaten/kota %(region)s; impor kuotanya "
-    "dulu (jenis data programme_quotas)"
-)
-COVERED_OVER_TOTAL = _(
-    "perangkat desa terlindungi (%(covered)s) melebihi jumlah perangkat desa (%(total)s)"
-)
-FILE_UNKNOWN_KIND = _("Jenis data %(kind)s tidak dikenal; pilih salah satu dari: %(kinds)s.")
 
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]*$")
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -141,12 +130,12 @@ def parse_programme_file(
     result = ImportResult(kind=kind)
     try:
         if kind not in LAYOUTS:
-            raise importers._file_error(
+            raise file_error(
                 FILE_UNKNOWN_KIND % {"kind": kind, "kinds": ", ".join(PROGRAMME_KINDS)}
             )
         layout = LAYOUTS[kind]
-        rows = importers._read_rows(name=name, data=data)
-        header = importers._read_header(rows, layout)
+        rows = read_rows(name=name, data=data)
+        header = read_header(rows, layout)
         parser = _ProgrammeRowParser(
             kind=kind,
             layout=layout,
@@ -156,21 +145,21 @@ def parse_programme_file(
             programmes=programmes or ProgrammeReference.load(),
         )
         parser.run(rows, result)
-    except importers._FileProblem as problem:
+    except FileProblem as problem:
         result.errors.extend(problem.errors)
     if result.errors:
         result.records = []
     return result
 
 
-class _ProgrammeRowParser(importers._RowParser):
+class _ProgrammeRowParser(RowParser):
     """The shared row machinery (cells, formulas, duplicates) with the programme builders."""
 
     def __init__(
         self,
         *,
         kind: str,
-        layout: importers._Layout,
+        layout: Layout,
         header: list[str],
         today: date,
         reference: ReferenceCodes,
@@ -196,18 +185,18 @@ class _ProgrammeRowParser(importers._RowParser):
         if not value:
             return None
         match = _PERIOD_RE.match(value)
-        echo = importers._echo(value)
+        shown = echo(value)
         if not match:
-            self.fail(column, PERIOD_FORMAT % {"value": echo})
+            self.fail(column, PERIOD_FORMAT % {"value": shown})
             return None
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            self.fail(column, PERIOD_MONTH % {"value": echo})
+            self.fail(column, PERIOD_MONTH % {"value": shown})
             return None
-        if not importers.MIN_YEAR <= year <= importers.MAX_YEAR:
+        if not MIN_YEAR <= year <= MAX_YEAR:
             self.fail(
                 column,
-                PERIOD_YEAR % {"value": echo, "min": importers.MIN_YEAR, "max": importers.MAX_YEAR},
+                PERIOD_YEAR % {"value": shown, "min": MIN_YEAR, "max": MAX_YEAR},
             )
             return None
         return Period(year, month)
@@ -220,11 +209,11 @@ class _ProgrammeRowParser(importers._RowParser):
         if len(value) > MAX_CODE_LENGTH or not _CODE_RE.match(value):
             self.fail(
                 column,
-                PROGRAMME_CODE_FORMAT % {"value": importers._echo(value), "limit": MAX_CODE_LENGTH},
+                PROGRAMME_CODE_FORMAT % {"value": echo(value), "limit": MAX_CODE_LENGTH},
             )
             return None
         if stored and value not in self.programmes.months:
-            self.fail(column, PROGRAMME_UNKNOWN % {"value": importers._echo(value)})
+            self.fail(column, PROGRAMME_UNKNOWN % {"value": echo(value)})
             return None
         return value
 
@@ -305,7 +294,7 @@ class _ProgrammeRowParser(importers._RowParser):
         region = self._region()
         regulation = self.text("regulation", required=False)
         if len(regulation) > MAX_REGULATION_LENGTH:
-            self.fail("regulation", importers.CELL_TOO_LONG % {"limit": MAX_REGULATION_LENGTH})
+            self.fail("regulation", CELL_TOO_LONG % {"limit": MAX_REGULATION_LENGTH})
         budget = self.integer("budget_idr", limit=MAX_BUDGET_IDR)
         total = self.integer("village_apparatus_total", limit=MAX_WORKERS)
         covered = self.integer("village_apparatus_covered", limit=MAX_WORKERS)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from . import programme_selectors
-from .summaries import DashboardData
-from .templatetags.idformat import idint, idpct, idperiod
+from .. import programme_selectors
+from ..summaries import DashboardData
+from ..templatetags.idformat import idint, idpct, idperiod
 
 MAX_PROGRAMMES_NAMED = 3
 
