@@ -241,12 +241,18 @@ def test_monthly_pdf_waits_for_an_incomplete_month_until_complete(data: None) ->
     assert "sudah lengkap: 2 dari 2 kabupaten/kota" in mail.outbox[1].body
 
 
+# Approving a month some regency has not reported needs a reason (``month_approve``).
+APPROVAL_REASON = "Ende melapor terlambat; disetujui untuk rapat bulanan."
+
+
 @pytest.mark.django_db
 def test_monthly_pdf_of_an_incomplete_month_goes_once_it_is_approved(data: None) -> None:
     user = subscriber()
     subscribe(user, "monthly_pdf")
     send()
-    services.month_approve(year=2025, month=5, branch_code="KUPANG", user_id=user.pk)
+    services.month_approve(
+        year=2025, month=5, branch_code="KUPANG", user_id=user.pk, reason=APPROVAL_REASON
+    )
     send()
     send()
     assert [m.subject for m in mail.outbox] == [
@@ -261,7 +267,9 @@ def test_approval_of_another_branch_does_not_send_the_pdf(data: None) -> None:
     user = subscriber()
     subscribe(user, "monthly_pdf")
     send()
-    services.month_approve(year=2025, month=5, branch_code="ENDE", user_id=user.pk)
+    services.month_approve(
+        year=2025, month=5, branch_code="ENDE", user_id=user.pk, reason=APPROVAL_REASON
+    )
     send()
     assert len(mail.outbox) == 1
 
