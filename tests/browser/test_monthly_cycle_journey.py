@@ -34,12 +34,12 @@ def log_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
 def test_one_regency_of_a_new_month_does_not_move_the_overview(  # type: ignore[no-untyped-def]
     site, browser, watch: PageWatch
 ) -> None:
-    april = {
-        f"c-5371-{sector}-{segment}": active
-        for sector, segment, active in ParticipantCount.objects.filter(
-            year=2025, month=4, region_id="5371"
-        ).values_list("sector_id", "segment_id", "active")
-    }
+    april: dict[str, int] = {}
+    for sector, segment, active, nonactive in ParticipantCount.objects.filter(
+        year=2025, month=4, region_id="5371"
+    ).values_list("sector_id", "segment_id", "active", "nonactive"):
+        april[f"c-5371-{sector}-{segment}"] = active
+        april[f"n-5371-{sector}-{segment}"] = nonactive
     admin = open_page(browser, watch)
     log_in(admin, site.url)
     admin.goto(site.url + "/isian/?period=2025-05&scope=5371")
