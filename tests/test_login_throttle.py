@@ -21,7 +21,7 @@ from coverage.throttle import (
     client_address,
     failure_record,
 )
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, TestResponse, make_user
 
 THROTTLED = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."
 
@@ -33,12 +33,14 @@ def user(reference: None) -> User:
 
 def attempt(
     username: str, password: str, ip: str = "10.0.0.1", *, path: str = "/masuk/", **extra: str
-) -> object:
-    return Client(REMOTE_ADDR=ip, **extra).post(path, {"username": username, "password": password})
+) -> TestResponse:
+    client = Client(REMOTE_ADDR=ip)
+    client.defaults.update(extra)
+    return client.post(path, {"username": username, "password": password})
 
 
-def logged_in(response: object) -> bool:
-    return "_auth_user_id" in response.wsgi_request.session  # type: ignore[attr-defined]
+def logged_in(response: TestResponse) -> bool:
+    return "_auth_user_id" in response.wsgi_request.session
 
 
 def test_login_page_is_indonesian_with_csrf(user: User) -> None:

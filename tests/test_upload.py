@@ -4,6 +4,7 @@ a good file is previewed, then applied exactly as previewed, all or nothing."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from coverage import importers, services
 from coverage.models import ChangeLog, ParticipantCount, Target
 from coverage.views.upload import stage_upload
-from tests.factories import login, make_user, seed_counts, snapshot
+from tests.factories import TestResponse, login, make_user, seed_counts, snapshot
 
 HEADER = "period,region_code,sector_code,segment,active,nonactive\n"
 
@@ -28,13 +29,13 @@ def admin_user(reference: None, settings: object, tmp_path: Path) -> User:
     return make_user("admin_prov", "admin")
 
 
-def upload(client: Client, name: str, data: bytes, kind: str = "participants") -> object:
+def upload(client: Client, name: str, data: bytes, kind: str = "participants") -> TestResponse:
     return client.post(
         "/unggah/", {"kind": kind, "file": SimpleUploadedFile(name, data)}, follow=True
     )
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
