@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
 from openpyxl import Workbook, load_workbook
+from pytest_django import Settings
 
 from coverage import importers
 from coverage.exports import (
@@ -33,6 +35,11 @@ from coverage.exports import (
 )
 from coverage.importers import ArchiveMember, ReferenceCodes, archive_problem, parse_file
 from coverage.records import ParticipantRecord
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from coverage.models import Initiative
 
 TODAY = date(2025, 5, 15)
 HEADER = ["period", "region_code", "sector_code", "segment", "active", "nonactive"]
@@ -338,7 +345,7 @@ def test_an_archive_hidden_under_an_innocent_part_name_is_refused() -> None:
 
 @pytest.mark.django_db
 def test_web_upload_of_a_bomb_or_macro_workbook_is_refused_and_writes_nothing(
-    reference: None, settings: object, tmp_path: Path
+    reference: None, settings: Settings, tmp_path: Path
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils.html import escape
@@ -346,7 +353,7 @@ def test_web_upload_of_a_bomb_or_macro_workbook_is_refused_and_writes_nothing(
     from coverage.models import ParticipantCount
     from tests.factories import login, make_user
 
-    settings.UPLOAD_STAGING_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    settings.UPLOAD_STAGING_DIR = str(tmp_path)
     client = login(make_user("admin_prov", "admin"))
     macro = rewrite_parts(workbook_bytes(GOOD_ROWS), {"xl/vbaProject.bin": b"macro"})
     small_bomb = bomb(tmp_path / "kecil.xlsx", unpacked_mb=120).read_bytes()
@@ -473,7 +480,7 @@ def planner_data(reference: None) -> None:
     )
 
 
-def atambua_initiative_by(name: str) -> tuple[object, object]:
+def atambua_initiative_by(name: str) -> tuple[User, Initiative]:
     from coverage import services
     from tests.factories import make_user
 
@@ -503,17 +510,17 @@ def test_branch_admin_cannot_edit_or_delete_another_branchs_initiative(
     client = login(make_user("admin_kupang", "admin", ("KUPANG",)))
 
     edit = client.post(
-        f"/inisiatif/{item.pk}/ubah/",  # type: ignore[attr-defined]
+        f"/inisiatif/{item.pk}/ubah/",
         {**INITIATIVE_POST, "name": "Diubah", "branches": []},
     )
-    delete = client.post(f"/inisiatif/{item.pk}/hapus/")  # type: ignore[attr-defined]
+    delete = client.post(f"/inisiatif/{item.pk}/hapus/")
 
     assert edit.status_code == 403 and delete.status_code == 403
     assert "hanya dapat mengubah atau menghapus inisiatif" in delete.content.decode()
     assert Initiative.objects.get().name == "REI Atambua"
     assert ChangeLog.objects.count() == logged
     listing = client.get("/inisiatif/").content.decode()
-    assert f"/inisiatif/{item.pk}/hapus/" not in listing  # type: ignore[attr-defined]
+    assert f"/inisiatif/{item.pk}/hapus/" not in listing
 
 
 @pytest.mark.django_db
@@ -524,24 +531,22 @@ def test_author_edits_and_deletes_own_initiative_and_the_log_keeps_both(
     from tests.factories import login
 
     author, item = atambua_initiative_by("admin_atambua")
-    client = login(author)  # type: ignore[arg-type]
+    client = login(author)
 
     edited = client.post(
-        f"/inisiatif/{item.pk}/ubah/",  # type: ignore[attr-defined]
+        f"/inisiatif/{item.pk}/ubah/",
         {**INITIATIVE_POST, "expected_enrolments": "450"},
     )
     assert edited.status_code == 302
     assert Initiative.objects.get().expected_enrolments == 450
-    assert client.post(f"/inisiatif/{item.pk}/hapus/").status_code == 302  # type: ignore[attr-defined]
+    assert client.post(f"/inisiatif/{item.pk}/hapus/").status_code == 302
     assert not Initiative.objects.exists()
     log = list(
         ChangeLog.objects.filter(entity="initiative")
         .order_by("id")
         .values_list("user_id", "branch_id", "old_value", "new_value")
     )
-    assert [(user, branch) for user, branch, _old, _new in log] == [
-        (author.pk, "ATAMBUA")  # type: ignore[attr-defined]
-    ] * 3
+    assert [(user, branch) for user, branch, _old, _new in log] == [(author.pk, "ATAMBUA")] * 3
     assert log[0][2] == "" and log[0][3].endswith("| 300")
     assert log[1][2].endswith("| 300") and log[1][3].endswith("| 450")
     assert log[2][2].endswith("| 450") and log[2][3] == ""
@@ -583,7 +588,7 @@ def test_province_manager_changes_any_initiative_but_a_province_admin_only_their
     from tests.factories import login, make_user
 
     _author, item = atambua_initiative_by("admin_atambua")
-    pk = item.pk  # type: ignore[attr-defined]
+    pk = item.pk
     province_admin = login(make_user("admin_prov", "admin"))
     assert province_admin.post(f"/inisiatif/{pk}/hapus/").status_code == 403
     manager = login(make_user("kepala", "manager"))

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import Workbook, load_workbook
+from pytest_django import Settings
 
 from coverage import importers, services
 from coverage.models import ChangeLog, ParticipantCount, Target
@@ -23,8 +24,8 @@ HEADER = "period,region_code,sector_code,segment,active,nonactive\n"
 
 
 @pytest.fixture
-def admin_user(reference: None, settings: object, tmp_path: Path) -> User:
-    settings.UPLOAD_STAGING_DIR = str(tmp_path)  # type: ignore[attr-defined]
+def admin_user(reference: None, settings: Settings, tmp_path: Path) -> User:
+    settings.UPLOAD_STAGING_DIR = str(tmp_path)
     seed_counts()
     return make_user("admin_prov", "admin")
 
