@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth import models as auth_models
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    AnonymousUser,
+    Group,
+    Permission,
+    PermissionsMixin,
+)
+from django.http import HttpRequest
 
 from .models import Region, Role, UserScope
 
@@ -59,6 +67,17 @@ ROLE_ORDER = [Role.MANAGER, Role.ADMIN, Role.VIEWER]
 User = AbstractBaseUser | AnonymousUser
 
 
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request behind ``role_required``/``permission_required``: its user is logged in.
+
+    The guards in ``views/guards.py`` refuse anonymous requests before the view runs,
+    so a view typed with this request reads ``request.user`` as a ``User`` (the pattern
+    django-stubs documents for logged-in views).
+    """
+
+    user: auth_models.User
+
+
 def ensure_role_groups(**_kwargs: object) -> None:
     """Create or refresh the three role groups (runs after every ``migrate``)."""
     for role, names in ROLE_PERMISSIONS.items():
@@ -76,7 +95,9 @@ def user_role(user: User) -> Role | None:
         return None
     if getattr(user, "is_superuser", False):
         return Role.MANAGER
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    if not isinstance(user, PermissionsMixin):
+        return None
+    names = set(user.groups.values_list("name", flat=True))
     for role in ROLE_ORDER:
         if role.value in names:
             return role
@@ -97,7 +118,7 @@ def user_branch_codes(user: User) -> frozenset[str] | None:
         return frozenset()
     if getattr(user, "is_superuser", False):
         return None
-    scope = UserScope.objects.filter(user=user).prefetch_related("branches").first()
+    scope = UserScope.objects.filter(user_id=user.pk).prefetch_related("branches").first()
     if scope is None:
         return frozenset()
     if scope.whole_province:

@@ -1032,8 +1032,11 @@ def coverage_summary(
     sector_names = dict(
         zip(reference.sectors["sector_code"], reference.sectors["name"], strict=True)
     )
-    for row in sector_active.sort_values("sector_code").itertuples(index=False):
-        code = str(row.sector_code)
+    sectors_in_order = sector_active.sort_values("sector_code")
+    for sector_code, active in zip(
+        sectors_in_order["sector_code"].tolist(), sectors_in_order["active"].tolist(), strict=True
+    ):
+        code = str(sector_code)
         sector_denominator = scope_denominator(
             by_sector_figures.get(code, {}), scope=scope, year=period.year
         )
@@ -1041,7 +1044,7 @@ def coverage_summary(
             _breakdown_row(
                 code=code,
                 name=str(sector_names.get(code, code)),
-                active=int(row.active),
+                active=int(active),
                 denominator=sector_denominator.workers,
                 target_count=None,
             )

@@ -3,13 +3,22 @@ and a snapshot of what is stored (to show that a refused write changed nothing).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from coverage import services
 from coverage.access import ensure_role_groups
-from coverage.models import ChangeLog, MonthApproval, ParticipantCount, UserScope
+from coverage.models import Branch, ChangeLog, MonthApproval, ParticipantCount, UserScope
 from coverage.records import ParticipantRecord
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
+# What the test client returns: an ``HttpResponse`` with the test attributes (``context``,
+# ``redirect_chain``, ``wsgi_request``); the class exists only in django-stubs.
+TestResponse: TypeAlias = "_MonkeyPatchedWSGIResponse"
 
 PASSWORD = "Rahasia-NTT-2025"
 
@@ -20,7 +29,7 @@ def make_user(name: str, role: str, branches: tuple[str, ...] = ()) -> User:
     user = User.objects.create_user(name, password=PASSWORD, is_staff=role != "viewer")
     user.groups.set([Group.objects.get(name=role)])
     scope = UserScope.objects.create(user=user, whole_province=not branches)
-    scope.branches.set(branches)
+    scope.branches.set([Branch.objects.get(code=code) for code in branches])
     return user
 
 
@@ -56,7 +65,7 @@ def seed_counts(
     )
 
 
-def snapshot() -> tuple[list[tuple[object, ...]], int, list[tuple[object, ...]]]:
+def snapshot() -> tuple[list[tuple[int, int, int]], int, list[tuple[int, bool]]]:
     """Every count, the number of change-log rows and every approval, in id order."""
     counts = list(ParticipantCount.objects.order_by("pk").values_list("pk", "active", "nonactive"))
     approvals = list(MonthApproval.objects.order_by("pk").values_list("pk", "locked"))

@@ -390,6 +390,13 @@ def small_reference() -> ReferenceFrames:
     )
 
 
+def rows_of(data: dict[str, object], key: str) -> list[dict[str, object]]:
+    """The breakdown rows under ``key`` of a summary dict (a list of row dicts)."""
+    rows = data[key]
+    assert isinstance(rows, list)
+    return rows
+
+
 def small_summary(scope_code: str, *, targets: pd.DataFrame | None = None) -> dict[str, object]:
     reference = small_reference()
     monthly = pd.DataFrame(
@@ -455,7 +462,7 @@ def test_summary_of_branch_made_of_several_regions_allocates_province_target() -
     assert data["denominator"] == 2_000
     assert (data["target_count"], data["target_source"]) == (1_000, "allocated")  # 2000 × 2/4
     assert data["target_pct"] == 50.0
-    assert [row["code"] for row in data["by_region"]] == ["5301", "5302"]  # type: ignore[union-attr]
+    assert [row["code"] for row in rows_of(data, "by_region")] == ["5301", "5302"]
     assert data["by_branch"] == [
         {"code": "WAINGAPU", "name": "Waingapu", "active": 360, "denominator": 2_000,
          "coverage_pct": 18.0, "target_count": 1_000, "gap_count": 640,
@@ -477,12 +484,12 @@ def test_summary_of_region_allocates_from_branch_percentage_target() -> None:
 
 def test_summary_breakdowns_have_null_denominators_where_basis_has_no_figure() -> None:
     data = small_summary("53")
-    sectors = {row["code"]: row for row in data["by_sector"]}  # type: ignore[union-attr]
+    sectors = {row["code"]: row for row in rows_of(data, "by_sector")}
     assert sectors["A"]["denominator"] == 500
     assert sectors["A"]["coverage_pct"] == 8.0
     assert sectors["G"]["denominator"] is None
     assert sectors["G"]["coverage_pct"] is None
-    segments = {row["code"]: row["active"] for row in data["by_segment"]}  # type: ignore[union-attr]
+    segments = {row["code"]: row["active"] for row in rows_of(data, "by_segment")}
     assert segments == {"BPU": 0, "PU": 50}
 
 
@@ -699,8 +706,8 @@ AREA_KEYS = ("status", "run_rate", "required_monthly_pace", "projected_at_deadli
              "regions_expected")  # fmt: skip
 
 
-def _rows(data: dict, key: str) -> dict[str, tuple[object, ...]]:  # type: ignore[type-arg]
-    return {row["code"]: tuple(row[k] for k in AREA_KEYS) for row in data[key]}
+def _rows(data: dict[str, object], key: str) -> dict[object, tuple[object, ...]]:
+    return {row["code"]: tuple(row[k] for k in AREA_KEYS) for row in rows_of(data, key)}
 
 
 def test_every_branch_and_region_row_has_its_own_hand_computed_metrics() -> None:
@@ -733,7 +740,7 @@ def test_every_branch_and_region_row_has_its_own_hand_computed_metrics() -> None
 def test_a_regency_missing_this_month_makes_it_its_branch_and_the_province_incomplete() -> None:
     data = four_regency_summary(leave_out=frozenset({("5302", APRIL)}))
     # Sumba Timur has not reported April: 0 participants, nothing projected.
-    region = next(row for row in data["by_region"] if row["code"] == "5302")
+    region = next(row for row in rows_of(data, "by_region") if row["code"] == "5302")
     assert (region["active"], region["gap_count"]) == (0, 500)
     # The required pace stays (from the reported sums); everything projected is null.
     assert _rows(data, "by_region")["5302"] == (
@@ -756,7 +763,7 @@ def test_summary_run_rate_steps_over_a_month_a_regency_missed() -> None:
     # (1,490 − 850) / 3 = 213,33 a half-reported January would give.
     assert data["run_rate"] == 70.0
     assert data["complete"] is True
-    region = next(row for row in data["by_region"] if row["code"] == "5302")
+    region = next(row for row in rows_of(data, "by_region") if row["code"] == "5302")
     assert region["run_rate"] == 10.0  # (270 − 250) / 2: no January row for it
     # Its January gap also removes two monthly changes: 5 remain, too few to simulate.
     assert region["probability_reaching_target"] is None
@@ -809,14 +816,14 @@ def test_json_numbers_have_the_contract_types_and_decimals() -> None:
     assert isinstance(data["complete"], bool) and isinstance(data["reached_beyond_horizon"], bool)
     assert isinstance(data["regions_reported"], int) and isinstance(data["regions_expected"], int)
     for key in ("by_branch", "by_region"):
-        for row in data[key]:
+        for row in rows_of(data, key):
             assert set(AREA_KEYS) <= set(row)
 
 
 def test_sector_and_segment_rows_keep_their_seven_keys() -> None:
     data = small_summary("53")
     for key in ("by_sector", "by_segment"):
-        for row in data[key]:  # type: ignore[attr-defined]
+        for row in rows_of(data, key):
             assert set(row) == {"code", "name", "active", "denominator", "coverage_pct",
                                 "target_count", "gap_count"}  # fmt: skip
 

@@ -7,7 +7,7 @@ from coverage import charts
 MONTHS = ["Des 2024", "Jan 2025", "Feb 2025", "Mar 2025"]
 
 
-def progress() -> dict:  # type: ignore[type-arg]
+def progress() -> charts.FigureDict:
     return charts.progress_figure(
         months=MONTHS,
         actual=[100, 103, 106, None],
@@ -206,16 +206,20 @@ def test_segment_trend_stacks_segments_in_given_order() -> None:
     assert figure["data"][1]["line"]["color"] == charts.SEGMENT_COLOURS["BPU"]
 
 
+def sector(coverage: list[float | None]) -> charts.FigureDict:
+    return charts.sector_figure(
+        labels=["A · Pertanian", "G · Perdagangan"],
+        active=[50, 40],
+        coverage=coverage,
+        title="Sektor",
+        active_title="Peserta aktif",
+        coverage_title="Cakupan BPS",
+    )
+
+
 def test_sector_figure_leaves_out_coverage_panel_without_workforce_figures() -> None:
-    kwargs = {
-        "labels": ["A · Pertanian", "G · Perdagangan"],
-        "active": [50, 40],
-        "title": "Sektor",
-        "active_title": "Peserta aktif",
-        "coverage_title": "Cakupan BPS",
-    }
-    with_coverage = charts.sector_figure(coverage=[3.2, 10.5], **kwargs)
-    without = charts.sector_figure(coverage=[None, None], **kwargs)
+    with_coverage = sector([3.2, 10.5])
+    without = sector([None, None])
     assert len(with_coverage["data"]) == 2
     assert with_coverage["data"][1]["xaxis"] == "x2"
     assert "xaxis2" in with_coverage["layout"]

@@ -11,7 +11,7 @@ from coverage import services
 from coverage.models import ChangeLog, ParticipantCount
 from coverage.records import ParticipantRecord
 from coverage.views.grid_rules import check_grid, parse_cell
-from tests.factories import login, make_user, seed_counts
+from tests.factories import TestResponse, login, make_user, seed_counts
 
 URL = "/isian/"
 
@@ -24,7 +24,7 @@ def admin_user(reference: None) -> User:
 
 def grid_post(
     client: Client, *, version: int, cells: dict[str, str], period: str = "2025-03", **extra: str
-) -> object:
+) -> TestResponse:
     data = {"period": period, "scope": "5371", "region": "5371", "version": str(version)}
     data.update({f"c-5371-{cell}": value for cell, value in cells.items()})
     data.update(extra)

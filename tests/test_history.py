@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 
 from coverage import services
 from coverage.models import ChangeLog
 from coverage.records import ParticipantRecord
-from tests.factories import login, make_user, seed_counts
+from tests.factories import TestResponse, login, make_user, seed_counts
 
 
 @pytest.fixture
@@ -32,8 +34,8 @@ def test_one_counts_history_by_key(manager: User) -> None:
     assert "manajer" in content
 
 
-def operations(response: object) -> list[dict[str, object]]:
-    return list(response.context["operations"])  # type: ignore[attr-defined]
+def operations(response: TestResponse) -> list[dict[str, Any]]:
+    return list(response.context["operations"])
 
 
 def test_one_upload_is_one_line_expandable_to_its_cells(manager: User) -> None:
@@ -115,7 +117,7 @@ def test_branch_manager_sees_only_their_branches(reference: None) -> None:
     seed_counts(region="5371")
     seed_counts(region="5311")
     other = ChangeLog.objects.filter(region_id="5371").first()
-    assert other is not None
+    assert other is not None and other.operation is not None
     local = make_user("manajer_ende", "manager", ("ENDE",))
     client = login(local)
     [operation] = operations(client.get("/riwayat/"))

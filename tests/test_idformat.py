@@ -6,10 +6,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 
 from coverage.calculations import Period
-from coverage.templatetags.idformat import iddec, idint, idpct, idperiod, idsigned
+from coverage.templatetags.idformat import Number, iddec, idint, idpct, idperiod, idsigned
 
 
 @pytest.mark.parametrize(
@@ -23,12 +24,17 @@ from coverage.templatetags.idformat import iddec, idint, idpct, idperiod, idsign
         (Decimal("2.5"), "3"),
         (Fraction(1_000_001, 2), "500.001"),
         (None, "–"),
-        ("", "–"),
     ],
 )
-def test_counts_in_indonesian(value: object, expected: str) -> None:
+def test_counts_in_indonesian(value: Number, expected: str) -> None:
     with translation.override("id"):
         assert idint(value) == expected
+
+
+def test_a_missing_template_value_shows_a_dash() -> None:
+    """A template passes ``""`` for a missing variable; the filter shows the dash, not 0."""
+    with translation.override("id"):
+        assert Template("{% load idformat %}{{ missing|idint }}").render(Context()) == "–"
 
 
 def test_percentages_round_half_up_not_truncated() -> None:

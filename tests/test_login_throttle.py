@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from pytest_django import Settings
 
 from coverage.models import LoginFailure
 from coverage.throttle import (
@@ -21,7 +22,7 @@ from coverage.throttle import (
     client_address,
     failure_record,
 )
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, TestResponse, make_user
 
 THROTTLED = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."
 
@@ -33,12 +34,14 @@ def user(reference: None) -> User:
 
 def attempt(
     username: str, password: str, ip: str = "10.0.0.1", *, path: str = "/masuk/", **extra: str
-) -> object:
-    return Client(REMOTE_ADDR=ip, **extra).post(path, {"username": username, "password": password})
+) -> TestResponse:
+    client = Client(REMOTE_ADDR=ip)
+    client.defaults.update(extra)
+    return client.post(path, {"username": username, "password": password})
 
 
-def logged_in(response: object) -> bool:
-    return "_auth_user_id" in response.wsgi_request.session  # type: ignore[attr-defined]
+def logged_in(response: TestResponse) -> bool:
+    return "_auth_user_id" in response.wsgi_request.session
 
 
 def test_login_page_is_indonesian_with_csrf(user: User) -> None:
@@ -164,8 +167,8 @@ def test_admin_and_dashboard_logins_share_the_counters(user: User) -> None:
     assert THROTTLED in attempt("petugas", PASSWORD).content.decode()
 
 
-def test_forwarded_for_is_ignored_without_a_trusted_proxy(user: User, settings: object) -> None:
-    settings.BEHIND_PROXY = False  # type: ignore[attr-defined]
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(user: User, settings: Settings) -> None:
+    settings.BEHIND_PROXY = False
     for number in range(MAX_PER_ACCOUNT_AND_ADDRESS):
         attempt("petugas", "salah", HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
     assert set(LoginFailure.objects.values_list("address", flat=True)) == {"10.0.0.1"}
@@ -173,8 +176,10 @@ def test_forwarded_for_is_ignored_without_a_trusted_proxy(user: User, settings: 
     assert THROTTLED in response.content.decode()
 
 
-def test_behind_a_trusted_proxy_each_client_counts_on_its_own(user: User, settings: object) -> None:
-    settings.BEHIND_PROXY = True  # type: ignore[attr-defined]
+def test_behind_a_trusted_proxy_each_client_counts_on_its_own(
+    user: User, settings: Settings
+) -> None:
+    settings.BEHIND_PROXY = True
     for _ in range(MAX_PER_ACCOUNT_AND_ADDRESS):
         attempt("petugas", "salah", ip="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
     colleague = attempt("petugas", PASSWORD, ip="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.2")
@@ -183,9 +188,9 @@ def test_behind_a_trusted_proxy_each_client_counts_on_its_own(user: User, settin
 
 
 def test_behind_a_proxy_a_forged_left_entry_does_not_escape_the_count(
-    user: User, settings: object
+    user: User, settings: Settings
 ) -> None:
-    settings.BEHIND_PROXY = True  # type: ignore[attr-defined]
+    settings.BEHIND_PROXY = True
     for number in range(MAX_PER_ACCOUNT_AND_ADDRESS):
         forged = f"203.0.113.{number}, 198.51.100.1"
         attempt("petugas", "salah", ip="10.9.9.9", HTTP_X_FORWARDED_FOR=forged)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -27,7 +27,7 @@ from django.urls import reverse
 from coverage import notifications, services
 from coverage.calculations import Period
 from coverage.completeness import ReportingLedger
-from coverage.models import ChangeLog, Notice, Subscription
+from coverage.models import Branch, ChangeLog, Notice, Subscription
 from coverage.records import TargetRecord, WorkforceRecord
 from tests.factories import login, make_user, pu_counts
 
@@ -295,6 +295,7 @@ def test_early_warning_off_track_goes_once_in_indonesian_with_unsubscribe_link(
         kwargs={"pk": subscription.pk, "token": subscription.unsubscribe_token},
     )
     assert link in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert link in str(html)
@@ -347,7 +348,7 @@ def test_dry_run_sends_and_records_nothing(data: None) -> None:
 def test_a_subscriber_who_lost_the_scope_gets_nothing(data: None) -> None:
     user = subscriber()
     subscribe(user, "missing_report")
-    user.coverage_scope.branches.set(["ENDE"])
+    user.coverage_scope.branches.set([Branch.objects.get(code="ENDE")])
     output = send("2025-06-15")
     assert mail.outbox == []
     assert "cakupan di luar wilayah kerja" in output

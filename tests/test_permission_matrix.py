@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from coverage import services
 from coverage.models import (
+    Branch,
     Initiative,
     ParticipantCount,
     Region,
@@ -85,7 +86,7 @@ def world(reference: None, settings: Any) -> World:
     initiative = Initiative.objects.create(
         name="Sosialisasi Ende", kind="sosialisasi", start_date="2025-03-01", created_by=other
     )
-    initiative.branches.set(["ENDE"])
+    initiative.branches.set([Branch.objects.get(code="ENDE")])
     scenario = Scenario.objects.create(name="Ende", year=2025, scope_code="ENDE", created_by=other)
     params = {
         "code": "ENDE",

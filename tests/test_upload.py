@@ -4,6 +4,7 @@ a good file is previewed, then applied exactly as previewed, all or nothing."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -12,29 +13,30 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import Workbook, load_workbook
+from pytest_django import Settings
 
 from coverage import importers, services
 from coverage.models import ChangeLog, ParticipantCount, Target
 from coverage.views.upload import stage_upload
-from tests.factories import login, make_user, seed_counts, snapshot
+from tests.factories import TestResponse, login, make_user, seed_counts, snapshot
 
 HEADER = "period,region_code,sector_code,segment,active,nonactive\n"
 
 
 @pytest.fixture
-def admin_user(reference: None, settings: object, tmp_path: Path) -> User:
-    settings.UPLOAD_STAGING_DIR = str(tmp_path)  # type: ignore[attr-defined]
+def admin_user(reference: None, settings: Settings, tmp_path: Path) -> User:
+    settings.UPLOAD_STAGING_DIR = str(tmp_path)
     seed_counts()
     return make_user("admin_prov", "admin")
 
 
-def upload(client: Client, name: str, data: bytes, kind: str = "participants") -> object:
+def upload(client: Client, name: str, data: bytes, kind: str = "participants") -> TestResponse:
     return client.post(
         "/unggah/", {"kind": kind, "file": SimpleUploadedFile(name, data)}, follow=True
     )
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None

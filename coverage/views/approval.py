@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
-from ..access import can_approve, user_branch_codes
+from ..access import AuthenticatedHttpRequest, can_approve, user_branch_codes
 from ..calculations import Period
 from ..completeness import Completeness
 from ..forms import ApprovalForm, UnlockForm
@@ -118,7 +118,9 @@ def approval_table(user: Any) -> tuple[list[tuple[str | None, str]], list[dict[s
     return columns, rows
 
 
-def _page(request: HttpRequest, *, status: int = 200, problem: str = "") -> HttpResponse:
+def _page(
+    request: AuthenticatedHttpRequest, *, status: int = 200, problem: str = ""
+) -> HttpResponse:
     columns, rows = approval_table(request.user)
     context = {"columns": columns, "rows": rows, "problem": problem}
     return render(request, "entry/approval.html", context, status=status)
@@ -126,7 +128,7 @@ def _page(request: HttpRequest, *, status: int = 200, problem: str = "") -> Http
 
 @role_required(Role.MANAGER)
 @require_safe
-def approval(request: HttpRequest) -> HttpResponse:
+def approval(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request)
 
 
@@ -139,7 +141,7 @@ def _where(branch_code: str | None) -> str:
 
 @role_required(Role.MANAGER)
 @require_POST
-def approve(request: HttpRequest) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApprovalForm(request.POST)
     if not form.is_valid():
         return _page(request, status=400, problem=_("Permintaan persetujuan tidak valid."))
@@ -176,7 +178,7 @@ def approve(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 @require_POST
-def unlock(request: HttpRequest) -> HttpResponse:
+def unlock(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST)
     if not form.is_valid():
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)

@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .. import selectors
-from ..access import writable_region_codes
+from ..access import AuthenticatedHttpRequest, writable_region_codes
 from ..calculations import InvalidPeriod, Period
 from ..models import (
     Branch,
@@ -213,7 +213,7 @@ def _period_from(request: HttpRequest, latest: Period | None) -> Period:
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "HEAD", "POST"])
-def grid(request: HttpRequest) -> HttpResponse:
+def grid(request: AuthenticatedHttpRequest) -> HttpResponse:
     writable = writable_region_codes(request.user)
     choices = _scope_choices(writable)
     if not choices:

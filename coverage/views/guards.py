@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -17,10 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ..access import has_role
+from ..access import AuthenticatedHttpRequest, has_role
 from ..models import Role
 
-View = Callable[..., HttpResponse]
+P = ParamSpec("P")
+# A view behind a guard reads ``request.user`` as a logged-in ``User``; the guarded
+# function Django calls takes any request.
+LoggedInView = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
+View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 
 def problem(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
@@ -37,32 +41,37 @@ def forbidden_message(role: Role) -> str:
     return _("Akun Anda belum memiliki peran untuk membuka halaman ini.")
 
 
-def role_required(role: Role) -> Callable[[View], View]:
+def _logged_in(request: HttpRequest) -> AuthenticatedHttpRequest:
+    """``request`` once ``request.user.is_authenticated`` holds (the type cannot know it)."""
+    return cast(AuthenticatedHttpRequest, request)
+
+
+def role_required(role: Role) -> Callable[[LoggedInView[P]], View[P]]:
     """Logged in (else the login page), then at least ``role`` (else 403 in Indonesian)."""
 
-    def decorator(view: View) -> View:
+    def decorator(view: LoggedInView[P]) -> View[P]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, role):
                 return problem(request, forbidden_message(role), status=403)
-            return view(request, *args, **kwargs)
+            return view(_logged_in(request), *args, **kwargs)
 
         return wrapped
 
     return decorator
 
 
-def permission_required(codename: str) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
+def permission_required(codename: str) -> Callable[[LoggedInView[P]], View[P]]:
+    def decorator(view: LoggedInView[P]) -> View[P]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not request.user.has_perm(codename):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            return view(_logged_in(request), *args, **kwargs)
 
         return wrapped
 

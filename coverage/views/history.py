@@ -22,12 +22,12 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Value, Window
 from django.db.models.functions import Cast, Coalesce, Concat, RowNumber
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ..access import user_branch_codes
+from ..access import AuthenticatedHttpRequest, user_branch_codes
 from ..calculations import Period
 from ..forms import HistoryFilterForm
 from ..models import Branch, ChangeLog, ChangeSource, Region
@@ -235,7 +235,7 @@ def _operation_rows(
 
 @permission_required("coverage.view_changelog")
 @require_safe
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     changes = visible_changes(request.user)
     scope = user_branch_codes(request.user)
     regions = Region.objects.order_by("bps_code")

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import charts, selectors, services
-from ..access import has_role
+from ..access import AuthenticatedHttpRequest, has_role
 from ..calculations import Period
 from ..forms_manager import InitiativeForm
 from ..initiative_selectors import (
@@ -58,7 +58,7 @@ def _scope_text(initiative: Initiative) -> str:
 
 @require_safe
 @role_required(Role.VIEWER)
-def initiative_list(request: HttpRequest) -> HttpResponse:
+def initiative_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """``/inisiatif/``: every initiative, what it expected and what was observed since."""
     periods = selectors.available_periods()
     latest = periods[-1] if periods else None
@@ -104,7 +104,7 @@ def _fields(data: dict[str, Any]) -> services.InitiativeFields:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.ADMIN)
-def initiative_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def initiative_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """``/inisiatif/baru/`` and ``/inisiatif/<id>/ubah/``."""
     instance = get_object_or_404(Initiative, pk=pk) if pk is not None else None
     if instance is not None and not services.can_change_initiative(request.user, instance):
@@ -126,7 +126,7 @@ def initiative_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @require_POST
 @role_required(Role.ADMIN)
-def initiative_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """``/inisiatif/<id>/hapus/`` (POST, confirmed in the page first)."""
     item = get_object_or_404(Initiative, pk=pk)
     try:

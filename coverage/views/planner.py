@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 import pandas as pd
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import charts, selectors, services
-from ..access import has_role
+from ..access import AuthenticatedHttpRequest, has_role
 from ..calculations import PROVINCE_CODE, Period, Scope, active_series
 from ..forms_manager import (
     BaseLeverFormSet,
@@ -180,7 +180,7 @@ def _scenario_of(scenario: Scenario) -> NamedScenario:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.VIEWER)
-def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def planner(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """``/simulasi/`` (a new scenario) and ``/simulasi/<id>/`` (a saved one).
 
     GET shows the levers (a saved scenario's, or empty rows of each kind); POST with
@@ -297,7 +297,7 @@ def planner(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @role_required(Role.MANAGER)
-def delete_scenario(request: HttpRequest, pk: int) -> HttpResponse:
+def delete_scenario(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """``/simulasi/<id>/hapus/`` (POST, confirmed in the page first): only a scenario the
     manager may change (``coverage.services.can_change_scenario``), else 403."""
     scenario = get_object_or_404(Scenario, pk=pk)
@@ -310,7 +310,7 @@ def delete_scenario(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(Role.VIEWER)
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     """``/simulasi/banding/?skenario=1&skenario=2``: two or three saved scenarios of one scope
     side by side, in a table and on one chart."""
     scenarios = saved_scenarios()

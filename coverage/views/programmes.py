@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import programme_selectors, selectors
-from ..access import user_branch_codes
+from ..access import AuthenticatedHttpRequest, user_branch_codes
 from ..cache import cached
 from ..calculations import PROVINCE_CODE, Period
 from ..importers import ImportResult, RowError
@@ -276,9 +276,9 @@ CHOOSE_KIND = gettext_lazy("Pilih jenis data program.")
 CHOOSE_FILE = gettext_lazy("Pilih berkas .csv atau .xlsx.")
 
 
-def _user_id(request: HttpRequest) -> int:
+def _user_id(request: AuthenticatedHttpRequest) -> int:
     """The logged-in user's id (the views below require a login)."""
-    return int(cast(int, request.user.pk))
+    return request.user.pk
 
 
 @dataclass
@@ -316,7 +316,7 @@ def _upload_page(
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "HEAD", "POST"])
-def programme_upload(request: HttpRequest) -> HttpResponse:
+def programme_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user_branch_codes(request.user) is not None:
         return _upload_page(request, status=403, problem_text=str(PROVINCE_ONLY))
     if request.method != "POST":
@@ -335,7 +335,7 @@ def programme_upload(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_safe
-def programme_upload_preview(request: HttpRequest, sha256: str) -> HttpResponse:
+def programme_upload_preview(request: AuthenticatedHttpRequest, sha256: str) -> HttpResponse:
     if user_branch_codes(request.user) is not None:
         return _upload_page(request, status=403, problem_text=str(PROVINCE_ONLY))
     staged = staged_upload(user_id=_user_id(request), sha256=sha256)
@@ -361,7 +361,7 @@ def _preview_page(
 
 @role_required(Role.ADMIN)
 @require_POST
-def programme_upload_apply(request: HttpRequest) -> HttpResponse:
+def programme_upload_apply(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user_branch_codes(request.user) is not None:
         return _upload_page(request, status=403, problem_text=str(PROVINCE_ONLY))
     staged = staged_upload(user_id=_user_id(request), sha256=request.POST.get("sha256", ""))

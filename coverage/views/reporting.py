@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import selectors
-from ..access import user_branch_codes
+from ..access import AuthenticatedHttpRequest, user_branch_codes
 from ..calculations import Period
 from ..completeness import Completeness, ReportingLedger
 from ..models import ChangeLog, MonthApproval, Role
@@ -219,7 +219,7 @@ def _branches(user: Any) -> tuple[list[BranchRef], frozenset[str] | None]:
 
 @require_safe
 @role_required(Role.ADMIN)
-def reporting(request: HttpRequest) -> HttpResponse:
+def reporting(request: AuthenticatedHttpRequest) -> HttpResponse:
     ledger = selectors.reporting_ledger()
     periods = list(reversed(ledger.periods))[:MONTHS_SHOWN]
     if not periods:

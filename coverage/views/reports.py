@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import selectors
+from ..access import AuthenticatedHttpRequest
 from ..calculations import Scope
 from ..models import Role, Scenario
 from ..reports import report_pdf_bytes
@@ -64,7 +65,9 @@ def named_scenarios(ids: list[str], *, scope_code: str) -> list[NamedScenario]:
 
 @require_safe
 @role_required(Role.MANAGER)
-def report_pdf(request: HttpRequest, scope: str, period: str | None = None) -> HttpResponse:
+def report_pdf(
+    request: AuthenticatedHttpRequest, scope: str, period: str | None = None
+) -> HttpResponse:
     """``/laporan/<scope>/<YYYY-MM>.pdf?basis=UCJ&skenario=<id>…``: the monthly PDF, marked
     approved when the month is locked for the scope's branches (or the province);
     ``/laporan/<scope>.pdf`` is the scope's latest complete month."""

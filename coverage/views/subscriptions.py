@@ -11,7 +11,7 @@ the subscription off. It shows only what that one subscription is about.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
-from ..access import User, user_branch_codes
+from ..access import AuthenticatedHttpRequest, User, user_branch_codes
 from ..models import PROVINCE_CODE, PROVINCE_NAME, Branch, Region, Role, Subscription
 from .guards import problem, role_required
 
@@ -152,7 +152,9 @@ def _initial(subscription: Subscription) -> dict[str, Any]:
     }
 
 
-def _save(request: HttpRequest, form: SubscriptionForm, subscription_id: int | None) -> str | None:
+def _save(
+    request: AuthenticatedHttpRequest, form: SubscriptionForm, subscription_id: int | None
+) -> str | None:
     """Save through the service; the reason it refused, if it did."""
     data = form.cleaned_data
     try:
@@ -172,7 +174,7 @@ def _save(request: HttpRequest, form: SubscriptionForm, subscription_id: int | N
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.ADMIN)
-def subscription_list(request: HttpRequest) -> HttpResponse:
+def subscription_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """``/langganan/``: one's own subscriptions and the form to add one."""
     form = SubscriptionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +183,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Langganan disimpan."))
             return redirect("coverage:subscriptions")
         form.add_error(None, refused)
-    subscriptions = Subscription.objects.filter(user_id=cast(int, request.user.pk)).order_by(
+    subscriptions = Subscription.objects.filter(user_id=request.user.pk).order_by(
         "scope_code", "kind"
     )
     rows = [
@@ -205,7 +207,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.ADMIN)
-def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """``/langganan/<id>/ubah/``: change one of one's own subscriptions."""
     instance = get_object_or_404(Subscription, pk=pk, user_id=request.user.pk)
     form = SubscriptionForm(request.POST or None, initial=_initial(instance), user=request.user)
@@ -221,7 +223,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def subscription_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """``/langganan/<id>/hapus/`` (POST): delete one of one's own subscriptions."""
     instance = get_object_or_404(Subscription, pk=pk, user_id=request.user.pk)
     try:

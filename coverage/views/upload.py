@@ -45,7 +45,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from .. import importers
-from ..access import user_branch_codes, writable_region_codes
+from ..access import AuthenticatedHttpRequest, user_branch_codes, writable_region_codes
 from ..calculations import Period
 from ..exports import neutralise_sheet, neutralise_text
 from ..forms import KIND_LABELS, UploadConfirmForm, UploadForm
@@ -309,7 +309,7 @@ def missing_acknowledgements(
 
 
 def _upload_page(
-    request: HttpRequest, form: UploadForm, *, status: int = 200, problem: str = ""
+    request: AuthenticatedHttpRequest, form: UploadForm, *, status: int = 200, problem: str = ""
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -322,7 +322,7 @@ def _upload_page(
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "HEAD", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _upload_page(request, UploadForm(initial={"kind": request.GET.get("kind")}))
     form = UploadForm(request.POST, request.FILES)
@@ -346,7 +346,7 @@ EXPIRED = gettext_lazy(
 
 @role_required(Role.ADMIN)
 @require_safe
-def upload_preview(request: HttpRequest, sha256: str) -> HttpResponse:
+def upload_preview(request: AuthenticatedHttpRequest, sha256: str) -> HttpResponse:
     staged = staged_upload(user_id=request.user.pk, sha256=sha256)
     if staged is None:
         return _upload_page(request, UploadForm(), status=410, problem=str(EXPIRED))
@@ -415,7 +415,7 @@ def _preview_page(
 
 @role_required(Role.ADMIN)
 @require_POST
-def upload_apply(request: HttpRequest) -> HttpResponse:
+def upload_apply(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadConfirmForm(request.POST)
     staged = None
     if form.is_valid():
@@ -552,7 +552,7 @@ def _columns(kind: str) -> tuple[str, ...]:
 
 @role_required(Role.ADMIN)
 @require_safe
-def upload_template(request: HttpRequest, kind: str, extension: str) -> HttpResponse:
+def upload_template(request: AuthenticatedHttpRequest, kind: str, extension: str) -> HttpResponse:
     if kind not in KINDS or extension not in ("csv", "xlsx"):
         raise Http404
     filename = f"templat-{kind}.{extension}"
