@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 
 from coverage.calculations import Period
+from coverage.presentation import Chance
 
 register = template.Library()
 
@@ -114,3 +115,17 @@ def iddatetime(value: datetime.datetime | None, style: str = "long") -> str:
         # English: "j F Y, H:i".
         pattern = pgettext("datetime format", "j F Y, H.i")
     return formats.date_format(timezone.localtime(value), pattern)
+
+
+@register.filter
+def idchance(value: Chance | None) -> str:
+    """A probability of reaching the target as a whole percentage: 3%, "< 1%" or "> 99%"
+    when rounding would say 0% or 100% of a target that is neither missed nor met
+    (``coverage.presentation.Chance.bound``); "—" without a probability."""
+    if value is None or value.probability_pct is None:
+        return "—"
+    if value.bound == "below":
+        return f"< {_format(1, 0)}%"
+    if value.bound == "above":
+        return f"> {_format(99, 0)}%"
+    return idpct(value.probability_pct, 0)
