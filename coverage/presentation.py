@@ -140,14 +140,19 @@ class Chance:
 
     @property
     def bound(self) -> Bound | None:
-        pct = self.probability_pct
-        if pct is None:
-            return None
-        if 0 < pct < 1:
-            return "below"
-        if 99 < pct < 100:
-            return "above"
+        return probability_bound(self.probability)
+
+
+def probability_bound(probability: Fraction | None) -> Bound | None:
+    """``below`` for a probability strictly between 0 and 1 %, ``above`` for one strictly
+    between 99 % and 1: the two a whole percentage would round to 0% or 100%."""
+    if probability is None:
         return None
+    if 0 < probability < Fraction(1, 100):
+        return "below"
+    if Fraction(99, 100) < probability < 1:
+        return "above"
+    return None
 
 
 def chance(metrics: ScopeMetrics) -> Chance:

@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 
 from coverage.calculations import Period
-from coverage.presentation import Chance
+from coverage.presentation import Chance, probability_bound
 
 register = template.Library()
 
@@ -118,14 +118,17 @@ def iddatetime(value: datetime.datetime | None, style: str = "long") -> str:
 
 
 @register.filter
-def idchance(value: Chance | None) -> str:
-    """A probability of reaching the target as a whole percentage: 3%, "< 1%" or "> 99%"
-    when rounding would say 0% or 100% of a target that is neither missed nor met
-    (``coverage.presentation.Chance.bound``); "—" without a probability."""
-    if value is None or value.probability_pct is None:
+def idchance(value: Chance | Fraction | None) -> str:
+    """A probability of reaching the target (a ``Chance`` or a share 0–1) as a whole
+    percentage: 3%, or "< 1%" / "> 99%" where rounding would say 0% or 100% of a target
+    that is neither missed nor met (``coverage.presentation.probability_bound``); "—"
+    without a probability."""
+    probability = value.probability if isinstance(value, Chance) else value
+    if probability is None:
         return "—"
-    if value.bound == "below":
+    bound = probability_bound(probability)
+    if bound == "below":
         return f"< {_format(1, 0)}%"
-    if value.bound == "above":
+    if bound == "above":
         return f"> {_format(99, 0)}%"
-    return idpct(value.probability_pct, 0)
+    return idpct(100 * probability, 0)
