@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from coverage import services
 from coverage.calculations import (
+    BreakdownRow,
     CoverageSummary,
     Denominator,
     Period,
@@ -28,11 +29,12 @@ from coverage.calculations import (
     ScopeMetrics,
 )
 from coverage.narrative import narrative_paragraphs, probability_sentence
-from coverage.presentation import answer, chance
+from coverage.presentation import answer, behind_row, chance
 from coverage.records import TargetRecord, WorkforceRecord
 from coverage.reports import report_pdf_bytes
 from coverage.summaries import load_coverage_summary
 from coverage.templatetags.idformat import idchance
+from coverage.views.dashboard import _behind_rows_html
 from tests.factories import pu_counts
 
 APRIL = Period(2025, 4)
@@ -254,3 +256,22 @@ def test_page_and_pdf_give_the_same_probability(year_of_data: None, client: Clie
     reader = PdfReader(io.BytesIO(report_pdf_bytes(period=APRIL, scope_code="53")))
     pdf = one_line(" ".join(page.extract_text() for page in reader.pages))
     assert f"peluang mencapai 3.500 pada Desember 2025 adalah {written}" in pdf
+
+
+def test_who_is_behind_rows_write_the_probability_like_the_cards() -> None:
+    def row(probability: Fraction | None) -> str:
+        area = BreakdownRow(
+            code="5306",
+            name="Belu",
+            active=550_000,
+            denominator=1_626_300,
+            coverage_pct=None,
+            target_count=1_000_000,
+            gap_count=450_000,
+            metrics=metrics(probability_reaching_target=probability),
+        )
+        return _behind_rows_html([behind_row(area)], link="coverage:region", query="")
+
+    assert '<td class="num">&lt; 1%</td>' in row(Fraction(4, 10_000))
+    assert '<td class="num">3%</td>' in row(Fraction(3, 100))
+    assert '<td class="num">—</td>' in row(None)
