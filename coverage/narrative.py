@@ -33,6 +33,7 @@ from .calculations import (
     round_half_up,
 )
 from .completeness import Completeness
+from .presentation import Chance, chance
 
 Number = int | float | Decimal | Fraction
 LAGGARDS = 3
@@ -408,8 +409,63 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
     sentences.append(run_rate_sentence(m, run_rate_months))
     if m.run_rate is not None and m.projected_at_deadline is not None:
         sentences.append(_projection_sentence(m, values))
+    said = probability_sentence(chance(m))
+    if said:
+        sentences.append(said)
     sentences.append(_status_sentence(m, values))
     return " ".join(sentences)
+
+
+def format_chance(said: Chance) -> str:
+    """The probability as the cards write it: 3%, "< 1%" or "> 99%" (``Chance.bound``)."""
+    if said.probability_pct is None:
+        return ""
+    if said.bound == "below":
+        return f"< {format_number(1)}%"
+    if said.bound == "above":
+        return f"> {format_number(99)}%"
+    return format_pct(said.probability_pct, 0)
+
+
+def probability_sentence(said: Chance) -> str:
+    """The probability of reaching the target in one sentence, with the figures the
+    cards show (``coverage.presentation.chance``) and no verdict of its own: a number
+    and the 80 % band cannot contradict the projection or the status beside them.
+
+    Without a probability it says why when the reason is the data (too few complete
+    monthly changes); otherwise (incomplete month, no target) the paragraph already
+    says so, and this sentence is empty.
+    """
+    if said.kind == "few_changes" and said.target_count is not None:
+        return _(
+            "Peluang mencapai %(target)s pada %(december)s belum dihitung: baru %(n)s "
+            "perubahan bulanan dari bulan lengkap, perlu setidaknya %(min)s."
+        ) % {
+            "target": format_number(said.target_count),
+            "december": month_year(said.deadline),
+            "n": format_number(said.changes),
+            "min": format_number(said.min_changes),
+        }
+    if said.kind != "value" or said.target_count is None:
+        return ""
+    values = {
+        "target": format_number(said.target_count),
+        "december": month_year(said.deadline),
+        "probability": format_chance(said),
+    }
+    if said.p10 is None or said.p90 is None:
+        return (
+            _(
+                "Dari perubahan bulanan setahun terakhir, peluang mencapai %(target)s pada "
+                "%(december)s adalah %(probability)s."
+            )
+            % values
+        )
+    return _(
+        "Dari perubahan bulanan setahun terakhir, peluang mencapai %(target)s pada "
+        "%(december)s adalah %(probability)s; 8 dari 10 simulasi berakhir antara %(low)s "
+        "dan %(high)s peserta."
+    ) % {**values, "low": format_number(said.p10), "high": format_number(said.p90)}
 
 
 def _projection_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Literal
 
 from .calculations import BreakdownRow, Period, ScopeMetrics
+from .forecast import MIN_CHANGES
 
 Tone = Literal["good", "warn", "bad", "neutral"]
 
@@ -105,6 +106,81 @@ def behind_rows(rows: Sequence[BreakdownRow]) -> list[BehindRow]:
     return sorted((behind_row(row) for row in rows), key=behind_sort_key)
 
 
+# --- the probability in words ---------------------------------------------------------
+
+ChanceKind = Literal["value", "incomplete", "no_target", "few_changes", "not_computed"]
+Bound = Literal["below", "above"]
+
+
+@dataclass(frozen=True)
+class Chance:
+    """ "Peluang mencapai 1.000.000 pada Desember 2025: 3%" — or why there is no number.
+
+    ``kind`` is ``value`` when the scope has a probability, else the reason it has
+    none: an incomplete month, no target, fewer than ``MIN_CHANGES`` complete monthly
+    changes (``changes`` says how many), or (metrics computed without the
+    simulation) ``not_computed``. ``bound`` keeps a rounded whole percentage from
+    contradicting the status: a probability strictly between 0 and 1 % is written
+    "< 1%" (never "0%", which only a missed target gets) and one strictly between
+    99 % and 1 is "> 99%" (never "100%", which only an achieved target gets).
+    """
+
+    kind: ChanceKind
+    target_count: int | None
+    deadline: Period
+    probability: Fraction | None = None
+    p10: int | None = None
+    p90: int | None = None
+    changes: int = 0
+    min_changes: int = MIN_CHANGES
+
+    @property
+    def probability_pct(self) -> Fraction | None:
+        return None if self.probability is None else 100 * self.probability
+
+    @property
+    def bound(self) -> Bound | None:
+        return probability_bound(self.probability)
+
+
+def probability_bound(probability: Fraction | None) -> Bound | None:
+    """``below`` for a probability strictly between 0 and 1 %, ``above`` for one strictly
+    between 99 % and 1: the two a whole percentage would round to 0% or 100%."""
+    if probability is None:
+        return None
+    if 0 < probability < Fraction(1, 100):
+        return "below"
+    if Fraction(99, 100) < probability < 1:
+        return "above"
+    return None
+
+
+def chance(metrics: ScopeMetrics) -> Chance:
+    """The probability of reaching the target by December as the cards, the answer
+    sentence and the PDF narrative say it (the same figure in all three)."""
+    known = Chance(
+        kind="value",
+        target_count=metrics.target.count,
+        deadline=Period(metrics.period.year, 12),
+        changes=len(metrics.monthly_changes),
+    )
+    probability = metrics.probability_reaching_target
+    if metrics.status == "incomplete" or not metrics.complete:
+        return replace(known, kind="incomplete")
+    if metrics.target.count is None or metrics.status == "no_target":
+        return replace(known, kind="no_target")
+    if probability is not None:
+        return replace(
+            known,
+            probability=probability,
+            p10=metrics.projection_p10,
+            p90=metrics.projection_p90,
+        )
+    if len(metrics.monthly_changes) < MIN_CHANGES:
+        return replace(known, kind="few_changes")
+    return replace(known, kind="not_computed")
+
+
 # --- the answer sentence ---------------------------------------------------------------
 
 AnswerKind = Literal[
@@ -140,6 +216,7 @@ class Answer:
     probability: Fraction | None = None
     regions_reported: int | None = None
     regions_expected: int | None = None
+    chance: Chance | None = None  # the probability in words (``chance``), in every kind
 
     @property
     def probability_pct(self) -> Fraction | None:
@@ -154,6 +231,7 @@ def answer(metrics: ScopeMetrics) -> Answer:
         deadline=Period(metrics.period.year, 12),
         target_count=metrics.target.count,
         months_remaining=metrics.months_remaining,
+        chance=chance(metrics),
     )
     target = metrics.target.count
     if metrics.status == "incomplete" or not metrics.complete:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+from . import forecast as forecasting
 from .calculations import InvalidPeriod, Period, Scope, round_half_up
 
 HORIZON_MONTHS = 60
@@ -232,6 +233,48 @@ def project_scenario(
         extras=extras,
         lever_extra_at_deadline=[lever.extra_by(period=period, month=deadline) for lever in levers],
     )
+
+
+def scenario_probability(
+    result: ScenarioResult,
+    *,
+    changes: Sequence[int],
+    complete: bool = True,
+    with_levers: bool = True,
+) -> Fraction | None:
+    """The probability that the scenario reaches its target by December.
+
+    The baseline's simulated December values (``coverage.forecast``: the same
+    bootstrap of the last year's monthly changes, the same seed, nothing drawn anew)
+    shifted by what the levers add by December, which is deterministic: a path
+    reaches the target when ``baseline path + extra ≥ target``, i.e. when the
+    baseline path reaches ``target − extra``. ``with_levers=False`` gives the
+    baseline's own probability for the same target (the stored target: exactly the
+    dashboard's ``probability_reaching_target``).
+
+    Like the dashboard: none for an incomplete month, without a target, or with fewer
+    than ``forecast.MIN_CHANGES`` changes; 1 when the target is already met; 0 in
+    December when it is not.
+    """
+    target = result.target_count
+    if not complete or target is None:
+        return None
+    months = result.deadline.index - result.period.index
+    extra = result.extras[months] if with_levers else 0
+    if result.active >= target:
+        status = "achieved"
+    elif months == 0:
+        status = "missed"
+    else:
+        status = "open"
+    return forecasting.forecast(
+        period=result.period,
+        active=result.active,
+        target_count=target - extra,
+        status=status,
+        changes=changes,
+        months_remaining=months,
+    ).probability
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,8 @@ def test_behind_states_pace_run_rate_projection_and_late_month() -> None:
         "8 bulan tersisa. Dalam tiga bulan terakhir jumlah peserta aktif bertambah rata-rata "
         "120 per bulan. Bila laju ini berlanjut, proyeksi Desember 2025 hanya 2.820 peserta, "
         "kurang 3.180 dari target. Dengan laju ini target baru tercapai pada Maret 2028. "
+        "Peluang mencapai 6.000 pada Desember 2025 belum dihitung: baru 0 perubahan bulanan "
+        "dari bulan lengkap, perlu setidaknya 6. "
         "Status: tertinggal (laju saat ini di bawah 75% dari laju yang diperlukan)."
     )
 

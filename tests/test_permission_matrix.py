@@ -37,6 +37,7 @@ from coverage.models import (
     ParticipantCount,
     Region,
     Scenario,
+    Subscription,
     Target,
     WorkforceFigure,
 )
@@ -88,6 +89,11 @@ def world(reference: None, settings: Any) -> World:
     )
     initiative.branches.set([Branch.objects.get(code="ENDE")])
     scenario = Scenario.objects.create(name="Ende", year=2025, scope_code="ENDE", created_by=other)
+    # Ende's manager's subscription: another user's, so editing or deleting it is "not
+    # found" for everyone here; its unsubscribe link works without login, by its token.
+    subscription = Subscription.objects.create(
+        user=other, scope_code="ENDE", kind="monthly_pdf", unsubscribe_token="t" * 43
+    )
     params = {
         "code": "ENDE",
         "bps_code": "5311",
@@ -104,6 +110,8 @@ def world(reference: None, settings: Any) -> World:
         "content_type_id": str(ContentType.objects.get_for_model(Region).pk),
         "initiative": str(initiative.pk),
         "scenario": str(scenario.pk),
+        "subscription": str(subscription.pk),
+        "token": subscription.unsubscribe_token,
         # Admin object ids, per model: always an object of the Ende branch.
         "coverage/branch": "ENDE",
         "coverage/region": "5311",
@@ -141,6 +149,8 @@ def concrete_path(route: str, params: dict[str, str]) -> str:
         if name == "object_id":
             return params["bps_code"]
         if name == "pk":
+            if route.startswith("langganan"):
+                return params["subscription"]
             return params["initiative" if route.startswith("inisiatif") else "scenario"]
         return params[name]
 
@@ -338,6 +348,13 @@ EXPECTED: dict[str, tuple[Row, Row]] = {
     # manager may change it (not the Kupang admin, nor a province-wide admin).
     "inisiatif/<int:pk>/ubah/": (MANAGER, MANAGER),
     "inisiatif/<int:pk>/hapus/": (NOT_OFFERED, MANAGER),
+    # --- e-mail subscriptions: admins and managers, each their own (another user's
+    # subscription is a 404, counted as "ok" here; tests/test_notifications.py pins it)
+    "langganan/": (DATA_ADMIN, DATA_ADMIN),
+    "langganan/<int:pk>/ubah/": (DATA_ADMIN, DATA_ADMIN),
+    "langganan/<int:pk>/hapus/": (NOT_OFFERED, DATA_ADMIN),
+    # the link in every mail: no login, the token is the permission
+    "langganan/berhenti/<int:pk>/<str:token>/": (PUBLIC, PUBLIC),
 }
 
 # Issue #11 item 8 (initiative ownership) is fixed on another branch (tests in

@@ -142,7 +142,10 @@ def test_compare_two_scenarios(small_data: None, client: Client) -> None:
     response = client.get(f"/simulasi/banding/?skenario={one.pk}&skenario={two.pk}")
     assert response.status_code == 200
     results = response.context["results"]
-    assert [result.scenario_at_deadline for _item, result, _monthly in results] == [6_320, 9_820]
+    assert [result.scenario_at_deadline for _item, result, _monthly, _chance in results] == [
+        6_320,
+        9_820,
+    ]
     html = response.content.decode()
     assert "Satu" in html and "Dua" in html
     assert "Unduh PDF" not in html  # the PDF is for managers

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 
 from coverage.calculations import Period
+from coverage.presentation import Chance, probability_bound
 
 register = template.Library()
 
@@ -114,3 +115,20 @@ def iddatetime(value: datetime.datetime | None, style: str = "long") -> str:
         # English: "j F Y, H:i".
         pattern = pgettext("datetime format", "j F Y, H.i")
     return formats.date_format(timezone.localtime(value), pattern)
+
+
+@register.filter
+def idchance(value: Chance | Fraction | None) -> str:
+    """A probability of reaching the target (a ``Chance`` or a share 0–1) as a whole
+    percentage: 3%, or "< 1%" / "> 99%" where rounding would say 0% or 100% of a target
+    that is neither missed nor met (``coverage.presentation.probability_bound``); "—"
+    without a probability."""
+    probability = value.probability if isinstance(value, Chance) else value
+    if probability is None:
+        return "—"
+    bound = probability_bound(probability)
+    if bound == "below":
+        return f"< {_format(1, 0)}%"
+    if bound == "above":
+        return f"> {_format(99, 0)}%"
+    return idpct(100 * probability, 0)

@@ -49,7 +49,7 @@ from ..summaries import (
     parse_basis,
     resolve_period,
 )
-from ..templatetags.idformat import EMPTY, format_number, marks
+from ..templatetags.idformat import EMPTY, format_number, idchance, marks
 from .completeness import completeness_context
 from .guards import problem
 
@@ -655,11 +655,7 @@ def _behind_rows_html(
             if row.pace_ratio is None
             else format_number(row.pace_ratio, 2, language_marks) + "×"
         )
-        probability = (
-            NONE
-            if row.probability_pct is None
-            else format_number(row.probability_pct, 0, language_marks) + "%"
-        )
+        probability = escape(idchance(row.probability))  # "< 1%", never a rounded 0%
         coverage = format_number(row.coverage_pct, 2, language_marks)
         cells = [
             format_number(row.active, 0, language_marks),

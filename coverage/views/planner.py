@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from .. import charts, selectors, services
 from ..access import AuthenticatedHttpRequest, has_role
 from ..calculations import PROVINCE_CODE, Period, Scope, active_series
+from ..forecast import MIN_CHANGES
 from ..forms_manager import (
     BaseLeverFormSet,
     BudgetLeverForm,
@@ -48,6 +49,7 @@ from ..scenarios import (
     cost_per_point_idr,
     levers_from_json,
     project_named,
+    scenario_probability,
 )
 from ..summaries import (
     SummaryError,
@@ -76,6 +78,10 @@ class PlannerBase:
     # DOMAIN.md "Horizon of the reached month": the current rate reaches the target
     # only more than ten years on (said in words, never as a far-off year).
     reached_beyond_horizon: bool = False
+    # DOMAIN.md "Forecast": the last year's complete monthly changes, which the
+    # scenarios' probabilities bootstrap, and whether the month is complete.
+    monthly_changes: tuple[int, ...] = ()
+    complete: bool = True
 
 
 def planner_base(scope_code: str, period_text: str | None = None) -> PlannerBase:
@@ -96,6 +102,8 @@ def planner_base(scope_code: str, period_text: str | None = None) -> PlannerBase
         series=active_series(monthly, scope.region_codes),
         denominator=m.denominator.workers,
         reached_beyond_horizon=reached_beyond_horizon(m),
+        monthly_changes=m.monthly_changes,
+        complete=m.complete,
     )
 
 
@@ -107,6 +115,17 @@ def project(base: PlannerBase, scenario: NamedScenario) -> ScenarioResult:
         active=base.active,
         run_rate=base.run_rate,
         stored_target=base.stored_target,
+    )
+
+
+def probabilities(base: PlannerBase, result: ScenarioResult) -> tuple[Fraction | None, ...]:
+    """The probability of reaching the result's target by December: with the levers,
+    and at the current pace alone (``coverage.scenarios.scenario_probability``)."""
+    return tuple(
+        scenario_probability(
+            result, changes=base.monthly_changes, complete=base.complete, with_levers=levers
+        )
+        for levers in (True, False)
     )
 
 
@@ -254,7 +273,11 @@ def planner(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpRes
         for code, branch in zip(branches["branch_code"], branches["name"], strict=True)
     }
     result = project(base, NamedScenario(name=name, levers=tuple(levers), target_count=target))
+    probability, baseline_probability = probabilities(base, result)
     context = {
+        "probability": probability,
+        "min_changes": MIN_CHANGES,
+        "baseline_probability": baseline_probability,
         "base": base,
         "period_options": period_options(period_choices(base.scope)),
         "period_value": str(base.period),
@@ -337,6 +360,7 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
         (item, project(base, scenario), sum(lever.monthly for lever in scenario.levers))
         for item, scenario in zip(chosen, named, strict=True)
     ]
+    chances = [probabilities(base, result) for _item, result, _monthly in results]
     figure = projection_figure(
         base,
         [(item.name, result) for item, result, _monthly in results],
@@ -345,8 +369,12 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     pdf_query = "&".join(f"skenario={item.pk}" for item in chosen)
     context = {
         "base": base,
-        "results": results,
+        "results": [
+            (item, result, monthly, chance[0])
+            for (item, result, monthly), chance in zip(results, chances, strict=True)
+        ],
         "baseline": results[0][1],
+        "baseline_probability": chances[0][1],
         "december": Period(base.period.year, 12),
         "horizon": HORIZON_MONTHS,
         "figure": figure,

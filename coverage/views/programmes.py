@@ -41,7 +41,7 @@ from ..programmes import (
     sort_league,
 )
 from ..services import PROGRAMME_KINDS, WriteContext, WriteResult, programme_apply_import
-from ..summaries import SummaryError, load_coverage_summary, parse_period
+from ..summaries import SummaryError, load_coverage_summary, parse_period, resolve_period
 from .dashboard import _separators
 from .guards import problem, role_required
 from .upload import EXPIRED, stage_upload, staged_discard, staged_upload
@@ -119,9 +119,22 @@ def _coverage_context(period: Period) -> tuple[dict[str, int] | None, dict[str, 
     return programme_selectors.bpu_active_by_region(period=period), gaps
 
 
-def _cards(period: Period) -> list[ProgrammeCard]:
+def counts_period_of(text: str | None) -> Period | None:
+    """The month of the page's participant figures (BPU participants, coverage gap): the
+    month asked for, else the latest month complete for the province, like the
+    dashboard (``None`` without participant counts). The money figures keep their own
+    default, the latest enrolment month (``programmes_period``)."""
+    try:
+        return resolve_period(text, PROVINCE_CODE)
+    except SummaryError:
+        if text:
+            raise
+        return None
+
+
+def _cards(period: Period, counts_period: Period | None) -> list[ProgrammeCard]:
     names = programme_selectors.region_names()
-    bpu, gaps = _coverage_context(period)
+    bpu, gaps = _coverage_context(counts_period) if counts_period else (None, None)
     separators = _separators()
     cards = []
     for index, status in enumerate(programme_selectors.programme_statuses(period=period)):
@@ -167,13 +180,20 @@ def programmes_page(request: HttpRequest) -> HttpResponse:
         )
     try:
         period = programmes_period(request.GET.get("period"))
+        counts_period = counts_period_of(request.GET.get("period"))
     except SummaryError as error:
         return problem(request, error.message, status=error.status)
     context = {
-        "cards": cached("programme_cards", period, compute=lambda: _cards(period)),
+        "cards": cached(
+            "programme_cards",
+            period,
+            counts_period,
+            compute=lambda: _cards(period, counts_period),
+        ),
         "periods": periods,
         "period": period,
-        "has_counts": selectors.period_has_data(period),
+        "counts_period": counts_period,
+        "has_counts": counts_period is not None and selectors.period_has_data(counts_period),
         "demo_data": settings.DEMO_DATA,
     }
     return render(request, "programmes/programmes.html", context)
@@ -229,7 +249,7 @@ def league_table(request: HttpRequest) -> HttpResponse:
         order = "desc"
     try:
         text = request.GET.get("period")
-        period = parse_period(text) if text else periods[-1]
+        period = resolve_period(text, PROVINCE_CODE)
         rows = cached("league", period, compute=lambda: league_rows(period))
     except SummaryError as error:
         return problem(request, error.message, status=error.status)
