@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 from typing import Any, cast
 
@@ -1166,7 +1166,7 @@ ENTITY_COMMITMENT = ChangeLog.Entity.COMMITMENT
 def _programme_values(record: ProgrammeRecord) -> dict[str, object]:
     return {
         "name": record.name,
-        "funder_id": None if record.funder_code == PROVINCE_CODE else record.funder_code,
+        "funder_id": _funder_id(record.funder_code),
         "year": record.year,
         "budget_idr": record.budget_idr,
         "contribution_idr": record.contribution_idr,
@@ -1238,26 +1238,48 @@ def _programme_plan(records: Sequence[ProgrammeRecord]) -> _Plan:
     return _plan(records, existing, _programme_values, _programme_text)
 
 
-@transaction.atomic
-def programmes_save(
-    *, records: Sequence[ProgrammeRecord], context: WriteContext | None = None
+@dataclass(frozen=True)
+class _ProgrammeKind:
+    """How one kind of programme record is planned, stored and logged.
+
+    ``values`` are the fields an import replaces on an existing row, ``keys`` the
+    fields of a new row's key (from the record and the programme ids), ``change``
+    the change-log line of a record given the old text.
+    """
+
+    model: type[models.Model]
+    entity: str
+    field: str
+    plan: Callable[[Sequence[Any]], _Plan]
+    values: Callable[[Any], dict[str, object]]
+    keys: Callable[[Any, ProgrammeIds], dict[str, object]]
+    change: Callable[[Any, str, ProgrammeIds], Change]
+    by_programme: bool = False
+
+
+def _programme_kind_save(
+    kind: _ProgrammeKind, records: Sequence[Any], context: WriteContext | None
 ) -> WriteResult:
-    """Insert or replace each programme by its code."""
-    plan = _programme_plan(records)
-    for record in plan.new:
-        Programme(code=record.code, **_programme_values(record)).save()
-    for pk, record, _old in plan.changed:
-        Programme.objects.filter(pk=pk).update(**_programme_values(record))
+    """Insert the new records, replace the changed ones and log both, for any kind."""
+    plan = kind.plan(records)
+    ids = _programme_ids(r.programme_code for r in records) if kind.by_programme else {}
+    manager = kind.model._default_manager
+    manager.bulk_create(
+        [kind.model(**kind.keys(r, ids), **kind.values(r)) for r in plan.new],
+        batch_size=BATCH_SIZE,
+    )
+    if plan.changed:
+        manager.bulk_update(
+            [kind.model(pk=pk, **kind.values(r)) for pk, r, _old in plan.changed],
+            list(kind.values(plan.changed[0][1])),
+            batch_size=BATCH_SIZE,
+        )
     _log_changes(
         context or WriteContext(),
-        entity=ENTITY_PROGRAMME,
-        field="programme",
-        changes=[
-            Change(record.year, None if record.funder_code == PROVINCE_CODE else record.funder_code,
-                   None, record.code, old, _programme_text(_programme_values(record)))
-            for record, old in _news_then_changes(plan)
-        ],
-    )  # fmt: skip
+        entity=kind.entity,
+        field=kind.field,
+        changes=[kind.change(r, old, ids) for r, old in _news_then_changes(plan)],
+    )
     return plan.result
 
 
@@ -1265,6 +1287,9 @@ def _news_then_changes(plan: _Plan) -> list[tuple[Any, str]]:
     return [(record, "") for record in plan.new] + [
         (record, old) for _pk, record, old in plan.changed
     ]
+
+
+ProgrammeIds = Mapping[str, tuple[int, int]]
 
 
 def _programme_ids(codes: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -1287,40 +1312,6 @@ def _quota_plan(records: Sequence[QuotaRecord]) -> _Plan:
     )
 
 
-@transaction.atomic
-def programme_quotas_save(
-    *, records: Sequence[QuotaRecord], context: WriteContext | None = None
-) -> WriteResult:
-    """Insert or replace the quota of each (programme, regency)."""
-    plan = _quota_plan(records)
-    ids = _programme_ids(r.programme_code for r in records)
-    ProgrammeQuota.objects.bulk_create(
-        [
-            ProgrammeQuota(
-                programme_id=ids[r.programme_code][0], region_id=r.region_code, quota=r.quota
-            )
-            for r in plan.new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    ProgrammeQuota.objects.bulk_update(
-        [ProgrammeQuota(pk=pk, quota=r.quota) for pk, r, _old in plan.changed],
-        ["quota"],
-        batch_size=BATCH_SIZE,
-    )
-    _log_changes(
-        context or WriteContext(),
-        entity=ENTITY_PROGRAMME_QUOTA,
-        field="quota",
-        changes=[
-            Change(ids[r.programme_code][1], r.region_code, None,
-                   f"{r.programme_code}/{r.region_code}", old, str(r.quota))
-            for r, old in _news_then_changes(plan)
-        ],
-    )  # fmt: skip
-    return plan.result
-
-
 def _enrolment_plan(records: Sequence[EnrolmentRecord]) -> _Plan:
     rows = ProgrammeEnrolment.objects.filter(
         programme__code__in={r.programme_code for r in records},
@@ -1335,45 +1326,6 @@ def _enrolment_plan(records: Sequence[EnrolmentRecord]) -> _Plan:
     )
 
 
-@transaction.atomic
-def programme_enrolment_save(
-    *, records: Sequence[EnrolmentRecord], context: WriteContext | None = None
-) -> WriteResult:
-    """Insert or replace the enrolled workers of each (month, programme, regency)."""
-    plan = _enrolment_plan(records)
-    ids = _programme_ids(r.programme_code for r in records)
-    ProgrammeEnrolment.objects.bulk_create(
-        [
-            ProgrammeEnrolment(
-                year=r.year,
-                month=r.month,
-                programme_id=ids[r.programme_code][0],
-                region_id=r.region_code,
-                enrolled=r.enrolled,
-            )
-            for r in plan.new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    ProgrammeEnrolment.objects.bulk_update(
-        [ProgrammeEnrolment(pk=pk, enrolled=r.enrolled) for pk, r, _old in plan.changed],
-        ["enrolled"],
-        batch_size=BATCH_SIZE,
-    )
-    _log_changes(
-        context or WriteContext(),
-        entity=ENTITY_PROGRAMME_ENROLMENT,
-        field="enrolled",
-        changes=[
-            Change(r.year, r.region_code, None,
-                   f"{r.year}-{r.month:02d}/{r.programme_code}/{r.region_code}", old,
-                   str(r.enrolled), month=r.month)
-            for r, old in _news_then_changes(plan)
-        ],
-    )  # fmt: skip
-    return plan.result
-
-
 _COMMITMENT_FIELDS = (
     "regulation",
     "budget_idr",
@@ -1383,12 +1335,7 @@ _COMMITMENT_FIELDS = (
 
 
 def _commitment_values(record: CommitmentRecord) -> dict[str, object]:
-    return {
-        "regulation": record.regulation,
-        "budget_idr": record.budget_idr,
-        "village_apparatus_total": record.village_apparatus_total,
-        "village_apparatus_covered": record.village_apparatus_covered,
-    }
+    return {name: getattr(record, name) for name in _COMMITMENT_FIELDS}
 
 
 def _commitment_text(values: Mapping[str, object]) -> str:
@@ -1412,32 +1359,97 @@ def _commitment_plan(records: Sequence[CommitmentRecord]) -> _Plan:
     return _plan(records, existing, _commitment_values, _commitment_text)
 
 
+def _quota_key(programme_code: str, region_code: str) -> str:
+    return f"{programme_code}/{region_code}"
+
+
+def _enrolment_key(year: int, month: int, programme_code: str, region_code: str) -> str:
+    return f"{year}-{month:02d}/{programme_code}/{region_code}"
+
+
+def _funder_id(funder_code: str) -> str | None:
+    return None if funder_code == PROVINCE_CODE else funder_code
+
+
+_PROGRAMMES = _ProgrammeKind(
+    model=Programme,
+    entity=ENTITY_PROGRAMME,
+    field="programme",
+    plan=lambda records: _programme_plan(records),
+    values=_programme_values,
+    keys=lambda r, _ids: {"code": r.code},
+    change=lambda r, old, _ids: Change(
+        r.year, _funder_id(r.funder_code), None, r.code, old,
+        _programme_text(_programme_values(r)),
+    ),
+)  # fmt: skip
+_QUOTAS = _ProgrammeKind(
+    model=ProgrammeQuota,
+    entity=ENTITY_PROGRAMME_QUOTA,
+    field="quota",
+    plan=lambda records: _quota_plan(records),
+    values=lambda r: {"quota": r.quota},
+    keys=lambda r, ids: {"programme_id": ids[r.programme_code][0], "region_id": r.region_code},
+    change=lambda r, old, ids: Change(
+        ids[r.programme_code][1], r.region_code, None,
+        _quota_key(r.programme_code, r.region_code), old, str(r.quota),
+    ),
+    by_programme=True,
+)  # fmt: skip
+_ENROLMENT = _ProgrammeKind(
+    model=ProgrammeEnrolment,
+    entity=ENTITY_PROGRAMME_ENROLMENT,
+    field="enrolled",
+    plan=lambda records: _enrolment_plan(records),
+    values=lambda r: {"enrolled": r.enrolled},
+    keys=lambda r, ids: {
+        "year": r.year, "month": r.month,
+        "programme_id": ids[r.programme_code][0], "region_id": r.region_code,
+    },
+    change=lambda r, old, _ids: Change(
+        r.year, r.region_code, None,
+        _enrolment_key(r.year, r.month, r.programme_code, r.region_code), old, str(r.enrolled),
+        month=r.month,
+    ),
+    by_programme=True,
+)  # fmt: skip
+_COMMITMENTS = _ProgrammeKind(
+    model=RegencyCommitment,
+    entity=ENTITY_COMMITMENT,
+    field="commitment",
+    plan=lambda records: _commitment_plan(records),
+    values=_commitment_values,
+    keys=lambda r, _ids: {"year": r.year, "region_id": r.region_code},
+    change=lambda r, old, _ids: Change(
+        r.year, r.region_code, None, f"{r.year}/{r.region_code}", old,
+        _commitment_text(_commitment_values(r)),
+    ),
+)  # fmt: skip
+_PROGRAMME_KIND_OF = {
+    "programmes": _PROGRAMMES,
+    "programme_quotas": _QUOTAS,
+    "programme_enrolment": _ENROLMENT,
+    "commitments": _COMMITMENTS,
+}
+
+
 @transaction.atomic
-def commitments_save(
-    *, records: Sequence[CommitmentRecord], context: WriteContext | None = None
+def programme_records_save(
+    *, kind: str, records: Sequence[ProgrammeImportRecord], context: WriteContext | None = None
 ) -> WriteResult:
-    """Insert or replace the commitment of each (year, regency)."""
-    plan = _commitment_plan(records)
-    RegencyCommitment.objects.bulk_create(
-        [
-            RegencyCommitment(year=r.year, region_id=r.region_code, **_commitment_values(r))
-            for r in plan.new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    for pk, record, _old in plan.changed:
-        RegencyCommitment.objects.filter(pk=pk).update(**_commitment_values(record))
-    _log_changes(
-        context or WriteContext(),
-        entity=ENTITY_COMMITMENT,
-        field="commitment",
-        changes=[
-            Change(r.year, r.region_code, None, f"{r.year}/{r.region_code}", old,
-                   _commitment_text(_commitment_values(r)))
-            for r, old in _news_then_changes(plan)
-        ],
-    )  # fmt: skip
-    return plan.result
+    """Insert or replace each record of one kind (``PROGRAMME_KINDS``) by its key: a
+    programme by its code, a quota by (programme, regency), enrolment by (month,
+    programme, regency), a commitment by (year, regency)."""
+    spec = _PROGRAMME_KIND_OF.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown programme import kind: {kind!r}")
+    return _programme_kind_save(spec, records, context)
+
+
+programmes_save = partial(programme_records_save, kind="programmes")
+programme_quotas_save = partial(programme_records_save, kind="programme_quotas")
+programme_enrolment_save = partial(programme_records_save, kind="programme_enrolment")
+commitments_save = partial(programme_records_save, kind="commitments")
 
 
 def programme_apply_import(
@@ -1451,28 +1463,9 @@ def programme_apply_import(
 
     ``kind`` is one of ``PROGRAMME_KINDS``; the command line and the web upload share this.
     """
-    context = context or WriteContext()
-    if kind == "programmes":
-        programmes = cast(Sequence[ProgrammeRecord], records)
-        if dry_run:
-            return _programme_plan(programmes).result
-        return programmes_save(records=programmes, context=context)
-    if kind == "programme_quotas":
-        quotas = cast(Sequence[QuotaRecord], records)
-        if dry_run:
-            return _quota_plan(quotas).result
-        return programme_quotas_save(records=quotas, context=context)
-    if kind == "programme_enrolment":
-        enrolment = cast(Sequence[EnrolmentRecord], records)
-        if dry_run:
-            return _enrolment_plan(enrolment).result
-        return programme_enrolment_save(records=enrolment, context=context)
-    if kind == "commitments":
-        commitments = cast(Sequence[CommitmentRecord], records)
-        if dry_run:
-            return _commitment_plan(commitments).result
-        return commitments_save(records=commitments, context=context)
-    raise ValueError(f"unknown programme import kind: {kind!r}")
+    if dry_run and kind in _PROGRAMME_KIND_OF:
+        return _PROGRAMME_KIND_OF[kind].plan(records).result
+    return programme_records_save(kind=kind, records=records, context=context)
 
 
 @transaction.atomic
@@ -1484,44 +1477,29 @@ def programme_object_delete(
     """Delete one programme object (from the Django admin), logging what it held."""
     if isinstance(instance, Programme):
         values = {name: getattr(instance, name) for name in _PROGRAMME_FIELDS}
-        change = Change(
-            instance.year, instance.funder_id, None, instance.code, _programme_text(values), ""
-        )
-        entity = ENTITY_PROGRAMME
+        text = _programme_text(values)
+        change = Change(instance.year, instance.funder_id, None, instance.code, text, "")
     elif isinstance(instance, ProgrammeQuota):
-        change = Change(
-            instance.programme.year,
-            instance.region_id,
-            None,
-            f"{instance.programme.code}/{instance.region_id}",
-            str(instance.quota),
-            "",
-        )
-        entity = ENTITY_PROGRAMME_QUOTA
+        key = _quota_key(instance.programme.code, instance.region_id)
+        quota = str(instance.quota)
+        change = Change(instance.programme.year, instance.region_id, None, key, quota, "")
     elif isinstance(instance, ProgrammeEnrolment):
-        change = Change(
-            instance.year,
-            instance.region_id,
-            None,
-            f"{instance.year}-{instance.month:02d}/{instance.programme.code}/{instance.region_id}",
-            str(instance.enrolled),
-            "",
-            month=instance.month,
-        )
-        entity = ENTITY_PROGRAMME_ENROLMENT
+        year, month = instance.year, instance.month
+        key = _enrolment_key(year, month, instance.programme.code, instance.region_id)
+        enrolled = str(instance.enrolled)
+        change = Change(year, instance.region_id, None, key, enrolled, "", month=month)
     else:
         values = {name: getattr(instance, name) for name in _COMMITMENT_FIELDS}
-        change = Change(
-            instance.year,
-            instance.region_id,
-            None,
-            f"{instance.year}/{instance.region_id}",
-            _commitment_text(values),
-            "",
-        )
-        entity = ENTITY_COMMITMENT
+        key = f"{instance.year}/{instance.region_id}"
+        change = Change(instance.year, instance.region_id, None, key, _commitment_text(values), "")
     instance.delete()
-    _log_changes(context, entity=entity, field="deleted", changes=[change])  # fmt: skip
+    entity = {
+        Programme: ENTITY_PROGRAMME,
+        ProgrammeQuota: ENTITY_PROGRAMME_QUOTA,
+        ProgrammeEnrolment: ENTITY_PROGRAMME_ENROLMENT,
+        RegencyCommitment: ENTITY_COMMITMENT,
+    }[type(instance)]
+    _log_changes(context, entity=entity, field="deleted", changes=[change])
 
 
 # --- admin writes ---
