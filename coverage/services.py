@@ -487,6 +487,93 @@ def _existing_counts(
     }
 
 
+ProgrammeIds = Mapping[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Records to create, records to update as ``(pk, record, old text)``, and the counts."""
+
+    new: list[Any]
+    changed: list[tuple[int, Any, str]]
+    result: WriteResult
+
+
+def _plan(
+    records: Sequence[Any],
+    existing: Mapping[Any, tuple[int, Mapping[str, object]]],
+    values: Callable[[Any], Mapping[str, object]],
+    text: Callable[[Mapping[str, object]], str],
+    key: Callable[[Any], Any] = lambda record: record.key,
+) -> _Plan:
+    """Each record is new, unchanged, or changed (with the old values' text) against
+    ``existing``: key → (pk, stored values)."""
+    new: list[Any] = []
+    changed: list[tuple[int, Any, str]] = []
+    unchanged = 0
+    for record in records:
+        before = existing.get(key(record))
+        if before is None:
+            new.append(record)
+        elif dict(before[1]) == dict(values(record)):
+            unchanged += 1
+        else:
+            changed.append((before[0], record, text(before[1])))
+    return _Plan(new, changed, WriteResult(len(new), len(changed), unchanged))
+
+
+@dataclass(frozen=True)
+class _RecordKind:
+    """How one kind of record (a workforce figure, a target, a programme's) is planned,
+    stored and logged.
+
+    ``values`` are the fields an import replaces on an existing row, ``keys`` the
+    fields of a new row's key (from the record and the programme ids), ``change``
+    the change-log line of a record given the old text.
+    """
+
+    model: type[models.Model]
+    entity: str
+    field: str
+    plan: Callable[[Sequence[Any]], _Plan]
+    values: Callable[[Any], dict[str, object]]
+    keys: Callable[[Any, ProgrammeIds], dict[str, object]]
+    change: Callable[[Any, str, ProgrammeIds], Change]
+    by_programme: bool = False
+
+
+def _records_save(
+    kind: _RecordKind, records: Sequence[Any], context: WriteContext | None
+) -> WriteResult:
+    """Insert the new records, replace the changed ones and log both, for any kind."""
+    plan = kind.plan(records)
+    ids = _programme_ids(r.programme_code for r in records) if kind.by_programme else {}
+    manager = kind.model._default_manager
+    manager.bulk_create(
+        [kind.model(**kind.keys(r, ids), **kind.values(r)) for r in plan.new],
+        batch_size=BATCH_SIZE,
+    )
+    if plan.changed:
+        manager.bulk_update(
+            [kind.model(pk=pk, **kind.values(r)) for pk, r, _old in plan.changed],
+            list(kind.values(plan.changed[0][1])),
+            batch_size=BATCH_SIZE,
+        )
+    _log_changes(
+        context or WriteContext(),
+        entity=kind.entity,
+        field=kind.field,
+        changes=[kind.change(r, old, ids) for r, old in _news_then_changes(plan)],
+    )
+    return plan.result
+
+
+def _news_then_changes(plan: _Plan) -> list[tuple[Any, str]]:
+    return [(record, "") for record in plan.new] + [
+        (record, old) for _pk, record, old in plan.changed
+    ]
+
+
 @transaction.atomic
 def workforce_figures_save(
     *, records: Sequence[WorkforceRecord], context: WriteContext | None = None
@@ -496,40 +583,7 @@ def workforce_figures_save(
     Diffed in Python and written with ``bulk_create``/``bulk_update`` because the
     empty region/sector cases are partial unique indexes, which an upsert cannot target.
     """
-    new, changed, result = _workforce_plan(records)
-    WorkforceFigure.objects.bulk_create(
-        [
-            WorkforceFigure(
-                year=record.year,
-                basis=record.basis,
-                region_id=record.region_code,
-                sector_id=record.sector_code,
-                workers=record.workers,
-                source=record.source,
-            )
-            for record in new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    WorkforceFigure.objects.bulk_update(
-        [
-            WorkforceFigure(pk=pk, workers=record.workers, source=record.source)
-            for pk, record, _old in changed
-        ],
-        ["workers", "source"],
-        batch_size=BATCH_SIZE,
-    )
-    _log_changes(
-        context or WriteContext(),
-        entity=ChangeLog.Entity.WORKFORCE,
-        field="workers",
-        changes=[
-            Change(record.year, record.region_code, None, _workforce_key(record), old,
-                   _workforce_value(record.workers, record.source))
-            for record, old in [(r, "") for r in new] + [(r, old) for _pk, r, old in changed]
-        ],
-    )  # fmt: skip
-    return result
+    return _records_save(_WORKFORCE, records, context)
 
 
 def _workforce_key(record: WorkforceRecord) -> str:
@@ -543,32 +597,39 @@ def _workforce_value(workers: int, source: str) -> str:
 
 def workforce_figures_preview(*, records: Sequence[WorkforceRecord]) -> WriteResult:
     """What ``workforce_figures_save`` would do, without writing (for ``--dry-run``)."""
-    return _workforce_plan(records)[2]
+    return _workforce_plan(records).result
 
 
-def _workforce_plan(
-    records: Sequence[WorkforceRecord],
-) -> tuple[list[WorkforceRecord], list[tuple[int, WorkforceRecord, str]], WriteResult]:
+def _workforce_plan(records: Sequence[WorkforceRecord]) -> _Plan:
     """New records, changed ones as ``(pk, record, old value)``, and the counts."""
     years = {record.year for record in records}
-    existing: dict[tuple[int, str | None, str | None, str], tuple[int, int, str]] = {
-        (year, region, sector, basis): (pk, workers, source)
+    existing = {
+        (year, region, sector, basis): (pk, {"workers": workers, "source": source})
         for pk, year, region, sector, basis, workers, source in WorkforceFigure.objects.filter(
             year__in=years
         ).values_list("pk", "year", "region_id", "sector_id", "basis", "workers", "source")
     }
-    new: list[WorkforceRecord] = []
-    changed: list[tuple[int, WorkforceRecord, str]] = []
-    unchanged = 0
-    for record in records:
-        before = existing.get(record.key)
-        if before is None:
-            new.append(record)
-        elif before[1:] == (record.workers, record.source):
-            unchanged += 1
-        else:
-            changed.append((before[0], record, _workforce_value(before[1], before[2])))
-    return new, changed, WriteResult(created=len(new), updated=len(changed), unchanged=unchanged)
+    return _plan(
+        records,
+        existing,
+        lambda r: {"workers": r.workers, "source": r.source},
+        lambda v: _workforce_value(cast(int, v["workers"]), str(v["source"])),
+    )
+
+
+_WORKFORCE = _RecordKind(
+    model=WorkforceFigure,
+    entity=ChangeLog.Entity.WORKFORCE,
+    field="workers",
+    plan=_workforce_plan,
+    values=lambda r: {"workers": r.workers, "source": r.source},
+    keys=lambda r, _ids: {
+        "year": r.year, "basis": r.basis, "region_id": r.region_code, "sector_id": r.sector_code,
+    },
+    change=lambda r, old, _ids: Change(
+        r.year, r.region_code, None, _workforce_key(r), old, _workforce_value(r.workers, r.source)
+    ),
+)  # fmt: skip
 
 
 @transaction.atomic
@@ -576,53 +637,7 @@ def targets_save(
     *, records: Sequence[TargetRecord], context: WriteContext | None = None
 ) -> WriteResult:
     """Insert or replace the target of each (year, scope, basis); see ``workforce_figures_save``."""
-    new, changed, result = _target_plan(records)
-    Target.objects.bulk_create(
-        [
-            Target(
-                year=record.year,
-                basis=record.basis,
-                scope_type=record.scope_type,
-                branch_id=record.scope_code if record.scope_type == ScopeType.BRANCH else None,
-                region_id=record.scope_code if record.scope_type == ScopeType.REGION else None,
-                target_count=record.target_count,
-                target_pct=record.target_pct,
-                note=record.note,
-            )
-            for record in new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    Target.objects.bulk_update(
-        [
-            Target(
-                pk=pk,
-                target_count=record.target_count,
-                target_pct=record.target_pct,
-                note=record.note,
-            )
-            for pk, record, _old in changed
-        ],
-        ["target_count", "target_pct", "note"],
-        batch_size=BATCH_SIZE,
-    )
-    _log_changes(
-        context or WriteContext(),
-        entity=ChangeLog.Entity.TARGET,
-        field="target_count/target_pct",
-        changes=[
-            Change(
-                record.year,
-                record.scope_code if record.scope_type == ScopeType.REGION else None,
-                record.scope_code if record.scope_type == ScopeType.BRANCH else None,
-                f"{record.year}/{_target_scope_code(record)}/{record.basis}",
-                old,
-                _target_value(record.target_count, record.target_pct),
-            )
-            for record, old in [(r, "") for r in new] + [(r, old) for _pk, r, old in changed]
-        ],
-    )
-    return result
+    return _records_save(_TARGETS, records, context)
 
 
 def _target_value(count: int | None, pct: Decimal | None) -> str:
@@ -631,14 +646,20 @@ def _target_value(count: int | None, pct: Decimal | None) -> str:
 
 def targets_preview(*, records: Sequence[TargetRecord]) -> WriteResult:
     """What ``targets_save`` would do, without writing (for ``--dry-run``)."""
-    return _target_plan(records)[2]
+    return _target_plan(records).result
 
 
-def _target_plan(
-    records: Sequence[TargetRecord],
-) -> tuple[list[TargetRecord], list[tuple[int, TargetRecord, str]], WriteResult]:
+def _target_values(record: TargetRecord) -> dict[str, object]:
+    return {
+        "target_count": record.target_count,
+        "target_pct": record.target_pct,
+        "note": record.note,
+    }
+
+
+def _target_plan(records: Sequence[TargetRecord]) -> _Plan:
     years = {record.year for record in records}
-    existing: dict[tuple[int, str, str, str], tuple[int, int | None, Decimal | None, str]] = {}
+    existing: dict[tuple[int, str, str, str], tuple[int, Mapping[str, object]]] = {}
     for pk, year, scope_type, branch, region, basis, count, pct, note in Target.objects.filter(
         year__in=years
     ).values_list(
@@ -653,20 +674,43 @@ def _target_plan(
         "note",
     ):
         scope_code = branch or region or PROVINCE_CODE
-        existing[(year, scope_type, scope_code, basis)] = (pk, count, pct, note)
-    new: list[TargetRecord] = []
-    changed: list[tuple[int, TargetRecord, str]] = []
-    unchanged = 0
-    for record in records:
-        key = (record.year, record.scope_type, _target_scope_code(record), record.basis)
-        before = existing.get(key)
-        if before is None:
-            new.append(record)
-        elif before[1:] == (record.target_count, record.target_pct, record.note):
-            unchanged += 1
-        else:
-            changed.append((before[0], record, _target_value(before[1], before[2])))
-    return new, changed, WriteResult(created=len(new), updated=len(changed), unchanged=unchanged)
+        values = {"target_count": count, "target_pct": pct, "note": note}
+        existing[(year, scope_type, scope_code, basis)] = (pk, values)
+    return _plan(
+        records,
+        existing,
+        _target_values,
+        lambda v: _target_value(
+            cast("int | None", v["target_count"]), cast("Decimal | None", v["target_pct"])
+        ),
+        key=lambda r: (r.year, r.scope_type, _target_scope_code(r), r.basis),
+    )
+
+
+def _target_scope_ids(record: TargetRecord) -> dict[str, str | None]:
+    branch = record.scope_type == ScopeType.BRANCH
+    region = record.scope_type == ScopeType.REGION
+    return {
+        "branch_id": record.scope_code if branch else None,
+        "region_id": record.scope_code if region else None,
+    }
+
+
+_TARGETS = _RecordKind(
+    model=Target,
+    entity=ChangeLog.Entity.TARGET,
+    field="target_count/target_pct",
+    plan=_target_plan,
+    values=_target_values,
+    keys=lambda r, _ids: {
+        "year": r.year, "basis": r.basis, "scope_type": r.scope_type, **_target_scope_ids(r),
+    },
+    change=lambda r, old, _ids: Change(
+        r.year, _target_scope_ids(r)["region_id"], _target_scope_ids(r)["branch_id"],
+        f"{r.year}/{_target_scope_code(r)}/{r.basis}", old,
+        _target_value(r.target_count, r.target_pct),
+    ),
+)  # fmt: skip
 
 
 def _target_scope_code(record: TargetRecord) -> str:
@@ -1186,35 +1230,6 @@ def _programme_text(values: Mapping[str, object]) -> str:
     )
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """Records to create, records to update as ``(pk, record, old text)``, and the counts."""
-
-    new: list[Any]
-    changed: list[tuple[int, Any, str]]
-    result: WriteResult
-
-
-def _plan(
-    records: Sequence[Any],
-    existing: Mapping[Any, tuple[int, Mapping[str, object]]],
-    values: Callable[[Any], Mapping[str, object]],
-    text: Callable[[Mapping[str, object]], str],
-) -> _Plan:
-    new: list[Any] = []
-    changed: list[tuple[int, Any, str]] = []
-    unchanged = 0
-    for record in records:
-        before = existing.get(record.key)
-        if before is None:
-            new.append(record)
-        elif dict(before[1]) == dict(values(record)):
-            unchanged += 1
-        else:
-            changed.append((before[0], record, text(before[1])))
-    return _Plan(new, changed, WriteResult(len(new), len(changed), unchanged))
-
-
 _PROGRAMME_FIELDS = (
     "name",
     "funder_id",
@@ -1236,60 +1251,6 @@ def _programme_plan(records: Sequence[ProgrammeRecord]) -> _Plan:
         (row["code"],): (row["pk"], {name: row[name] for name in _PROGRAMME_FIELDS}) for row in rows
     }
     return _plan(records, existing, _programme_values, _programme_text)
-
-
-@dataclass(frozen=True)
-class _ProgrammeKind:
-    """How one kind of programme record is planned, stored and logged.
-
-    ``values`` are the fields an import replaces on an existing row, ``keys`` the
-    fields of a new row's key (from the record and the programme ids), ``change``
-    the change-log line of a record given the old text.
-    """
-
-    model: type[models.Model]
-    entity: str
-    field: str
-    plan: Callable[[Sequence[Any]], _Plan]
-    values: Callable[[Any], dict[str, object]]
-    keys: Callable[[Any, ProgrammeIds], dict[str, object]]
-    change: Callable[[Any, str, ProgrammeIds], Change]
-    by_programme: bool = False
-
-
-def _programme_kind_save(
-    kind: _ProgrammeKind, records: Sequence[Any], context: WriteContext | None
-) -> WriteResult:
-    """Insert the new records, replace the changed ones and log both, for any kind."""
-    plan = kind.plan(records)
-    ids = _programme_ids(r.programme_code for r in records) if kind.by_programme else {}
-    manager = kind.model._default_manager
-    manager.bulk_create(
-        [kind.model(**kind.keys(r, ids), **kind.values(r)) for r in plan.new],
-        batch_size=BATCH_SIZE,
-    )
-    if plan.changed:
-        manager.bulk_update(
-            [kind.model(pk=pk, **kind.values(r)) for pk, r, _old in plan.changed],
-            list(kind.values(plan.changed[0][1])),
-            batch_size=BATCH_SIZE,
-        )
-    _log_changes(
-        context or WriteContext(),
-        entity=kind.entity,
-        field=kind.field,
-        changes=[kind.change(r, old, ids) for r, old in _news_then_changes(plan)],
-    )
-    return plan.result
-
-
-def _news_then_changes(plan: _Plan) -> list[tuple[Any, str]]:
-    return [(record, "") for record in plan.new] + [
-        (record, old) for _pk, record, old in plan.changed
-    ]
-
-
-ProgrammeIds = Mapping[str, tuple[int, int]]
 
 
 def _programme_ids(codes: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -1371,7 +1332,7 @@ def _funder_id(funder_code: str) -> str | None:
     return None if funder_code == PROVINCE_CODE else funder_code
 
 
-_PROGRAMMES = _ProgrammeKind(
+_PROGRAMMES = _RecordKind(
     model=Programme,
     entity=ENTITY_PROGRAMME,
     field="programme",
@@ -1383,7 +1344,7 @@ _PROGRAMMES = _ProgrammeKind(
         _programme_text(_programme_values(r)),
     ),
 )  # fmt: skip
-_QUOTAS = _ProgrammeKind(
+_QUOTAS = _RecordKind(
     model=ProgrammeQuota,
     entity=ENTITY_PROGRAMME_QUOTA,
     field="quota",
@@ -1396,7 +1357,7 @@ _QUOTAS = _ProgrammeKind(
     ),
     by_programme=True,
 )  # fmt: skip
-_ENROLMENT = _ProgrammeKind(
+_ENROLMENT = _RecordKind(
     model=ProgrammeEnrolment,
     entity=ENTITY_PROGRAMME_ENROLMENT,
     field="enrolled",
@@ -1413,7 +1374,7 @@ _ENROLMENT = _ProgrammeKind(
     ),
     by_programme=True,
 )  # fmt: skip
-_COMMITMENTS = _ProgrammeKind(
+_COMMITMENTS = _RecordKind(
     model=RegencyCommitment,
     entity=ENTITY_COMMITMENT,
     field="commitment",
@@ -1443,7 +1404,7 @@ def programme_records_save(
     spec = _PROGRAMME_KIND_OF.get(kind)
     if spec is None:
         raise ValueError(f"unknown programme import kind: {kind!r}")
-    return _programme_kind_save(spec, records, context)
+    return _records_save(spec, records, context)
 
 
 programmes_save = partial(programme_records_save, kind="programmes")
