@@ -1052,15 +1052,24 @@ def _check_initiative_fields(user: User, fields: InitiativeFields) -> None:
         raise NotAllowedError(str(INITIATIVE_OUTSIDE_SCOPE % {"branches": _scope_names(user)}))
 
 
+def _save_fields(
+    instance: models.Model, values: Mapping[str, object], *, exclude: list[str]
+) -> None:
+    """Set ``values`` on a model instance, validate it (but ``exclude``) and save it."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=exclude)
+    instance.save()
+
+
 def _fill_initiative(initiative: Initiative, fields: InitiativeFields) -> None:
-    initiative.name = fields.name
-    initiative.kind = fields.kind
-    initiative.start_date = fields.start_date
-    initiative.end_date = fields.end_date
-    initiative.expected_enrolments = fields.expected_enrolments
-    initiative.note = fields.note
-    initiative.full_clean(exclude=["branches", "regions", "sectors", "segments", "created_by"])
-    initiative.save()
+    values = {
+        name: getattr(fields, name)
+        for name in ("name", "kind", "start_date", "end_date", "expected_enrolments", "note")
+    }
+    _save_fields(
+        initiative, values, exclude=["branches", "regions", "sectors", "segments", "created_by"]
+    )
     initiative.branches.set(Branch.objects.filter(code__in=fields.branch_codes))
     initiative.regions.set(Region.objects.filter(bps_code__in=fields.region_codes))
     initiative.sectors.set(Sector.objects.filter(code__in=fields.sector_codes))
@@ -1173,13 +1182,14 @@ def scenario_save(
         old = _scenario_text(scenario)
     if not _scenario_scope_within(user, scope_code):
         raise NotAllowedError(str(SCENARIO_OUTSIDE_SCOPE % {"branches": _scope_names(user)}))
-    scenario.name = name
-    scenario.year = year
-    scenario.scope_code = scope_code
-    scenario.target_count = target_count
-    scenario.levers = levers
-    scenario.full_clean(exclude=["created_by"])
-    scenario.save()
+    values = {
+        "name": name,
+        "year": year,
+        "scope_code": scope_code,
+        "target_count": target_count,
+        "levers": levers,
+    }
+    _save_fields(scenario, values, exclude=["created_by"])
     new = _scenario_text(scenario)
     if new != old:
         _log_scenario(_web_context(user, context), scenario, old=old, new=new)
@@ -1910,15 +1920,15 @@ def subscription_save(
                 % {"kind": dict(Subscription.Kind.choices).get(kind, kind), "scope": scope_code}
             )
         )
-    subscription.scope_code = scope_code
-    subscription.kind = kind
-    subscription.probability_threshold = (
-        probability_threshold if kind == Subscription.Kind.EARLY_WARNING else None
-    )
-    subscription.days_after_month_end = days_after_month_end
-    subscription.active = active
-    subscription.full_clean(exclude=["user"])
-    subscription.save()
+    early = kind == Subscription.Kind.EARLY_WARNING
+    values = {
+        "scope_code": scope_code,
+        "kind": kind,
+        "probability_threshold": probability_threshold if early else None,
+        "days_after_month_end": days_after_month_end,
+        "active": active,
+    }
+    _save_fields(subscription, values, exclude=["user"])
     new = _subscription_text(subscription)
     if new != old:
         _log_subscription(_web_context(user, context), subscription, old=old, new=new)
