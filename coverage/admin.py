@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from . import selectors, services
 from .access import (
+    branch_in_scope,
     can_edit_reference_data,
     can_edit_scope,
     has_role,
@@ -83,8 +84,7 @@ def _values(obj: Any, *same: str, **renamed: str) -> dict[str, Any]:
 
 def _in_view_scope(request: HttpRequest, branch_code: str | None) -> bool:
     """Whether a row of ``branch_code`` (``None``: a province-wide row) is the user's to see."""
-    branches = user_branch_codes(request.user)
-    return branches is None or (branch_code is not None and branch_code in branches)
+    return branch_in_scope(request.user, branch_code)
 
 
 class KeyedAdmin(admin.ModelAdmin):
