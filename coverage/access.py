@@ -141,14 +141,15 @@ def can_write_regions(user: User, region_codes: Iterable[str]) -> bool:
     return set(region_codes) <= writable_region_codes(user)
 
 
+def branch_in_scope(user: User, branch_code: str | None) -> bool:
+    """Whether a branch's rows (``None``: the province-wide ones) lie in the user's scope."""
+    branches = user_branch_codes(user)
+    return branches is None or (branch_code is not None and branch_code in branches)
+
+
 def can_approve(user: User, *, branch_code: str | None) -> bool:
     """Managers approve their own branches; the province needs province-wide scope."""
-    if not has_role(user, Role.MANAGER):
-        return False
-    branches = user_branch_codes(user)
-    if branches is None:
-        return True
-    return branch_code is not None and branch_code in branches
+    return has_role(user, Role.MANAGER) and branch_in_scope(user, branch_code)
 
 
 def is_province_wide(user: User) -> bool:
@@ -171,9 +172,4 @@ def can_edit_scope(user: User, *, branch_code: str | None) -> bool:
     A regency's figure belongs to its branch; a province-wide row needs a
     province-wide scope. Admins and managers only.
     """
-    if not has_role(user, Role.ADMIN):
-        return False
-    branches = user_branch_codes(user)
-    if branches is None:
-        return True
-    return branch_code is not None and branch_code in branches
+    return has_role(user, Role.ADMIN) and branch_in_scope(user, branch_code)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from . import selectors, services
 from .access import (
+    branch_in_scope,
     can_edit_reference_data,
     can_edit_scope,
     has_role,
@@ -73,16 +74,22 @@ def _context(request: HttpRequest) -> services.WriteContext:
     )
 
 
+def _values(obj: Any, *same: str, **renamed: str) -> dict[str, Any]:
+    """An object's attributes by keyword: ``same`` under their own names, ``renamed`` as
+    ``keyword="attribute"`` (a record's ``region_code`` is the model's ``region_id``)."""
+    values = {name: getattr(obj, name) for name in same}
+    values.update({keyword: getattr(obj, attribute) for keyword, attribute in renamed.items()})
+    return values
+
+
 def _in_view_scope(request: HttpRequest, branch_code: str | None) -> bool:
     """Whether a row of ``branch_code`` (``None``: a province-wide row) is the user's to see."""
-    branches = user_branch_codes(request.user)
-    return branches is None or (branch_code is not None and branch_code in branches)
+    return branch_in_scope(request.user, branch_code)
 
 
-class ServiceWriteAdmin(admin.ModelAdmin):
-    """Shared behaviour: key fields read-only on change, no bulk delete, writes through a
-    service; a refusal is shown as a message, and neither Django's "changed
-    successfully" flow nor its own admin log claims a write that did not happen."""
+class KeyedAdmin(admin.ModelAdmin):
+    """Key fields read-only on change and no bulk delete: every delete is one audited
+    service call."""
 
     key_fields: tuple[str, ...] = ()
 
@@ -93,6 +100,31 @@ class ServiceWriteAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+class ServiceWriteAdmin(KeyedAdmin):
+    """Shared behaviour: writes through a service; a refusal is shown as a message, and
+    neither Django's "changed successfully" flow nor its own admin log claims a write
+    that did not happen. Object permissions narrow the model's to the rows
+    ``object_visible`` and ``object_writable`` allow."""
+
+    def object_visible(self, request: HttpRequest, obj: Any) -> bool:
+        return True
+
+    def object_writable(self, request: HttpRequest, obj: Any) -> bool:
+        return True
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self.object_visible(request, obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.object_writable(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.object_writable(request, obj))
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -154,7 +186,23 @@ class ServiceWriteAdmin(admin.ModelAdmin):
 
 
 class ReferenceAdmin(ServiceWriteAdmin):
-    """Visible to every admin; added, changed and deleted by province-wide managers."""
+    """Visible to every admin; added, changed and deleted by province-wide managers.
+
+    Saved by ``services.<service>_save`` with ``service_fields`` (keyword, attribute)
+    and deleted by ``services.<service>_delete`` with the first key field.
+    """
+
+    service = ""
+    service_fields: tuple[tuple[str, str], ...] = ()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        values = {keyword: getattr(obj, attribute) for keyword, attribute in self.service_fields}
+        save = getattr(services, f"{self.service}_save")
+        self._write(request, lambda: save(user=request.user, **values))
+
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
+        key = self.key_fields[0]
+        getattr(services, f"{self.service}_delete")(user=request.user, **{key: getattr(obj, key)})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and can_edit_reference_data(request.user)
@@ -170,14 +218,8 @@ class ReferenceAdmin(ServiceWriteAdmin):
 class BranchAdmin(ReferenceAdmin):
     list_display = ["code", "name"]
     key_fields = ("code",)
-
-    def save_model(self, request: HttpRequest, obj: Branch, form: Any, change: bool) -> None:
-        self._write(
-            request, lambda: services.branch_save(user=request.user, code=obj.code, name=obj.name)
-        )
-
-    def delete_through_service(self, request: HttpRequest, obj: Branch) -> None:
-        services.branch_delete(user=request.user, code=obj.code)
+    service = "branch"
+    service_fields = (("code", "code"), ("name", "name"))
 
 
 @admin.register(Region)
@@ -187,63 +229,42 @@ class RegionAdmin(ReferenceAdmin):
     list_editable = ["branch"]
     search_fields = ["name", "bps_code", "kemendagri_code"]
     key_fields = ("bps_code",)
-
-    def save_model(self, request: HttpRequest, obj: Region, form: Any, change: bool) -> None:
-        self._write(
-            request,
-            lambda: services.region_save(
-                user=request.user,
-                bps_code=obj.bps_code,
-                kemendagri_code=obj.kemendagri_code,
-                name=obj.name,
-                kind=obj.kind,
-                branch_code=obj.branch_id,
-            ),
-        )
-
-    def delete_through_service(self, request: HttpRequest, obj: Region) -> None:
-        services.region_delete(user=request.user, bps_code=obj.pk)
+    service = "region"
+    service_fields = (
+        ("bps_code", "bps_code"),
+        ("kemendagri_code", "kemendagri_code"),
+        ("name", "name"),
+        ("kind", "kind"),
+        ("branch_code", "branch_id"),
+    )
 
 
 @admin.register(Sector)
 class SectorAdmin(ReferenceAdmin):
     list_display = ["code", "name", "name_en"]
     key_fields = ("code",)
-
-    def save_model(self, request: HttpRequest, obj: Sector, form: Any, change: bool) -> None:
-        self._write(
-            request,
-            lambda: services.sector_save(
-                user=request.user, code=obj.code, name=obj.name, name_en=obj.name_en
-            ),
-        )
-
-    def delete_through_service(self, request: HttpRequest, obj: Sector) -> None:
-        services.sector_delete(user=request.user, code=obj.code)
+    service = "sector"
+    service_fields = (("code", "code"), ("name", "name"), ("name_en", "name_en"))
 
 
 @admin.register(Segment)
 class SegmentAdmin(ReferenceAdmin):
     list_display = ["code", "name", "name_en", "is_formal"]
     key_fields = ("code",)
-
-    def save_model(self, request: HttpRequest, obj: Segment, form: Any, change: bool) -> None:
-        self._write(
-            request,
-            lambda: services.segment_save(
-                user=request.user,
-                code=obj.code,
-                name=obj.name,
-                name_en=obj.name_en,
-                is_formal=obj.is_formal,
-            ),
-        )
-
-    def delete_through_service(self, request: HttpRequest, obj: Segment) -> None:
-        services.segment_delete(user=request.user, code=obj.code)
+    service = "segment"
+    service_fields = (
+        ("code", "code"),
+        ("name", "name"),
+        ("name_en", "name_en"),
+        ("is_formal", "is_formal"),
+    )
 
 
 # --- participant counts -----------------------------------------------------------------
+
+
+# a record's codes of a count's region, sector and segment
+CELL_CODES = {"region_code": "region_id", "sector_code": "sector_id", "segment_code": "segment_id"}
 
 
 class ParticipantCountForm(forms.ModelForm):
@@ -288,22 +309,10 @@ class ParticipantCountAdmin(ServiceWriteAdmin):
             counts = counts.filter(region__branch_id__in=branches)
         return counts
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_view_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
+    def object_visible(self, request: HttpRequest, obj: ParticipantCount) -> bool:
         return _in_view_scope(request, obj.region.branch_id)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return obj.region_id in writable_region_codes(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
+    def object_writable(self, request: HttpRequest, obj: ParticipantCount) -> bool:
         return obj.region_id in writable_region_codes(request.user)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -317,13 +326,7 @@ class ParticipantCountAdmin(ServiceWriteAdmin):
         self, request: HttpRequest, obj: ParticipantCount, form: Any, change: bool
     ) -> None:
         record = ParticipantRecord(
-            year=obj.year,
-            month=obj.month,
-            region_code=obj.region_id,
-            sector_code=obj.sector_id,
-            segment_code=obj.segment_id,
-            active=obj.active,
-            nonactive=obj.nonactive,
+            **_values(obj, "year", "month", "active", "nonactive", **CELL_CODES)
         )
         self._write(
             request, lambda: services.participant_count_save(user=request.user, record=record)
@@ -331,11 +334,7 @@ class ParticipantCountAdmin(ServiceWriteAdmin):
         if self._refused(request):
             return
         stored = ParticipantCount.objects.get(
-            year=obj.year,
-            month=obj.month,
-            region_id=obj.region_id,
-            sector_id=obj.sector_id,
-            segment_id=obj.segment_id,
+            **_values(obj, "year", "month", "region_id", "sector_id", "segment_id")
         )
         obj.pk = stored.pk
         obj.updated_at = stored.updated_at
@@ -422,22 +421,10 @@ class ScopedFigureAdmin(ServiceWriteAdmin):
     def figure_branch(self, obj: Any) -> str | None:
         raise NotImplementedError
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_view_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
+    def object_visible(self, request: HttpRequest, obj: Any) -> bool:
         return _in_view_scope(request, self.figure_branch(obj))
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return can_edit_scope(request.user, branch_code=self.figure_branch(obj))
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
+    def object_writable(self, request: HttpRequest, obj: Any) -> bool:
         return can_edit_scope(request.user, branch_code=self.figure_branch(obj))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -467,25 +454,23 @@ class WorkforceFigureAdmin(ScopedFigureAdmin):
         self, request: HttpRequest, obj: WorkforceFigure, form: Any, change: bool
     ) -> None:
         record = WorkforceRecord(
-            year=obj.year,
-            region_code=obj.region_id,
-            sector_code=obj.sector_id,
-            basis=obj.basis,
-            workers=obj.workers,
-            source=obj.source,
+            **_values(
+                obj,
+                "year",
+                "basis",
+                "workers",
+                "source",
+                region_code="region_id",
+                sector_code="sector_id",
+            )
         )
         self._write(
             request, lambda: services.workforce_figure_save(user=request.user, record=record)
         )
         if self._refused(request):
             return
-        obj.pk = (
-            WorkforceFigure.objects.filter(
-                year=obj.year, basis=obj.basis, region_id=obj.region_id, sector_id=obj.sector_id
-            )
-            .values_list("pk", flat=True)
-            .get()
-        )
+        keys = _values(obj, "year", "basis", "region_id", "sector_id")
+        obj.pk = WorkforceFigure.objects.values_list("pk", flat=True).get(**keys)
 
     def delete_through_service(self, request: HttpRequest, obj: WorkforceFigure) -> None:
         services.workforce_figure_delete(user=request.user, figure_id=obj.pk)
@@ -506,13 +491,16 @@ class TargetAdmin(ScopedFigureAdmin):
 
     def save_model(self, request: HttpRequest, obj: Target, form: Any, change: bool) -> None:
         record = TargetRecord(
-            year=obj.year,
-            scope_type=obj.scope_type,
-            scope_code=obj.scope_code,
-            basis=obj.basis,
-            target_count=obj.target_count,
-            target_pct=obj.target_pct,
-            note=obj.note,
+            **_values(
+                obj,
+                "year",
+                "scope_type",
+                "scope_code",
+                "basis",
+                "target_count",
+                "target_pct",
+                "note",
+            )
         )
         self._write(request, lambda: services.target_save(user=request.user, record=record))
         if self._refused(request):
@@ -548,18 +536,8 @@ def province_manager(request: HttpRequest) -> bool:
     return has_role(request.user, Role.MANAGER) and user_branch_codes(request.user) is None
 
 
-class ProgrammeReferenceAdmin(admin.ModelAdmin):
+class ProgrammeReferenceAdmin(KeyedAdmin):
     """Seen by admins and managers, changed by province-wide managers only."""
-
-    key_fields: tuple[str, ...] = ()
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.key_fields if obj is not None else ()
-
-    def get_actions(self, request: HttpRequest) -> Any:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, Role.ADMIN)
@@ -589,16 +567,11 @@ class ProgrammeAdmin(ProgrammeReferenceAdmin):
 
     def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
         record = ProgrammeRecord(
-            code=obj.code,
-            name=obj.name,
-            funder_code=obj.funder_code,
-            year=obj.year,
-            budget_idr=obj.budget_idr,
-            contribution_idr=obj.contribution_idr,
-            start_year=obj.start_year,
-            start_month=obj.start_month,
-            end_year=obj.end_year,
-            end_month=obj.end_month,
+            **_values(
+                obj,
+                *("code", "name", "funder_code", "year", "budget_idr", "contribution_idr"),
+                *("start_year", "start_month", "end_year", "end_month"),
+            )
         )
         services.programmes_save(records=[record], context=_context(request))
         obj.pk = Programme.objects.values_list("pk", flat=True).get(code=obj.code)
@@ -658,11 +631,8 @@ class ProgrammeEnrolmentAdmin(ProgrammeReferenceAdmin):
         self, request: HttpRequest, obj: ProgrammeEnrolment, form: Any, change: bool
     ) -> None:
         record = EnrolmentRecord(
-            year=obj.year,
-            month=obj.month,
             programme_code=obj.programme.code,
-            region_code=obj.region_id,
-            enrolled=obj.enrolled,
+            **_values(obj, "year", "month", "enrolled", region_code="region_id"),
         )
         services.programme_enrolment_save(records=[record], context=_context(request))
         obj.pk = ProgrammeEnrolment.objects.values_list("pk", flat=True).get(
@@ -688,12 +658,12 @@ class RegencyCommitmentAdmin(ProgrammeReferenceAdmin):
         self, request: HttpRequest, obj: RegencyCommitment, form: Any, change: bool
     ) -> None:
         record = CommitmentRecord(
-            year=obj.year,
-            region_code=obj.region_id,
             regulation=obj.regulation.strip(),
-            budget_idr=obj.budget_idr,
-            village_apparatus_total=obj.village_apparatus_total,
-            village_apparatus_covered=obj.village_apparatus_covered,
+            **_values(
+                obj,
+                *("year", "budget_idr", "village_apparatus_total", "village_apparatus_covered"),
+                region_code="region_id",
+            ),
         )
         services.commitments_save(records=[record], context=_context(request))
         obj.pk = RegencyCommitment.objects.values_list("pk", flat=True).get(

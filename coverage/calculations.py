@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -552,6 +552,15 @@ def counts_from_other_basis(
 # --- metrics of a scope -------------------------------------------------------------
 
 
+MONTHLY_COLUMNS = ("year", "month", "region_code", "active", "nonactive")
+
+
+def monthly_rows(monthly: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    """``(year, month, region_code, active, nonactive)`` of each row of a ``monthly``
+    frame as plain Python values (a few hundred rows: cheaper than pandas)."""
+    return zip(*(monthly[column].tolist() for column in MONTHLY_COLUMNS), strict=True)
+
+
 def active_series(monthly: pd.DataFrame, region_codes: Iterable[str]) -> pd.DataFrame:
     """Monthly totals of a set of regions: ``year, month, active, nonactive``.
 
@@ -560,14 +569,7 @@ def active_series(monthly: pd.DataFrame, region_codes: Iterable[str]) -> pd.Data
     """
     codes = set(region_codes)
     sums: dict[tuple[int, int], list[int]] = {}
-    for year, month, code, active, nonactive in zip(
-        monthly["year"].tolist(),
-        monthly["month"].tolist(),
-        monthly["region_code"].tolist(),
-        monthly["active"].tolist(),
-        monthly["nonactive"].tolist(),
-        strict=True,
-    ):
+    for year, month, code, active, nonactive in monthly_rows(monthly):
         if code in codes:
             total = sums.setdefault((int(year), int(month)), [0, 0])
             total[0] += int(active)
@@ -1124,14 +1126,7 @@ class RegionHistory:
         self._active: dict[str, dict[int, int]] = {}
         self._nonactive: dict[str, dict[int, int]] = {}
         self._periods: dict[int, Period] = {}
-        for year, month, code, active, nonactive in zip(
-            monthly["year"].tolist(),
-            monthly["month"].tolist(),
-            monthly["region_code"].tolist(),
-            monthly["active"].tolist(),
-            monthly["nonactive"].tolist(),
-            strict=True,
-        ):
+        for year, month, code, active, nonactive in monthly_rows(monthly):
             index = int(year) * 12 + int(month) - 1
             if index not in self._periods:
                 self._periods[index] = Period.from_index(index)

@@ -75,13 +75,8 @@ def _month_axis_layout(
         separators=separators,
         height=height,
         xaxis={"type": "category", "gridcolor": GRID, "tickangle": -45, "nticks": nticks},
-        yaxis={
-            "title": {"text": axis_label},
-            "gridcolor": GRID,
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-        },
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        yaxis=count_axis(axis_label),
+        legend=TOP_LEGEND,
         margin={"l": 70, "r": 20, "t": top, "b": 70},
     )
 
@@ -89,6 +84,80 @@ def _month_axis_layout(
 def _trace(kind: str, **props: Any) -> dict[str, Any]:
     """One plotly.js trace as a plain dict (``go.Figure`` validation would cost ~20 ms a chart)."""
     return {"type": kind, **props}
+
+
+TOP_LEGEND: dict[str, Any] = {"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"}
+# regencies listed top-down in the order given
+LIST_AXIS: dict[str, Any] = {"autorange": "reversed", "automargin": True}
+
+
+def count_axis(title: str, **extra: Any) -> dict[str, Any]:
+    """A gridded axis of whole counts (participants, workers) from zero, with its title."""
+    return {
+        "title": {"text": title},
+        "gridcolor": GRID,
+        "tickformat": ",.0f",
+        "rangemode": "tozero",
+        **extra,
+    }
+
+
+def _hover(point: str, label: str = "") -> str:
+    """A hover template: the point's text, with ``label`` (the trace's name) beside it."""
+    return point + "<extra>" + label + "</extra>"
+
+
+def _month_line(
+    months: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    name: str,
+    hover_prefix: str = "",
+    **props: Any,
+) -> dict[str, Any]:
+    """A scatter trace of participants over the month axis, the count in its hover."""
+    point = "%{x}<br>" + hover_prefix + "%{y:,.0f}"
+    return _trace(
+        "scatter",
+        x=list(months),
+        y=list(values),
+        name=name,
+        hovertemplate=_hover(point, name),
+        **props,
+    )
+
+
+def _actual_line(
+    months: Sequence[str],
+    values: Sequence[int | None],
+    *,
+    name: str,
+    colour: str,
+    marker_size: int,
+) -> dict[str, Any]:
+    """The reported participants: a bold line with a dot on each month."""
+    line = {"color": colour, "width": 3}
+    return _month_line(
+        months, values, name=name, mode="lines+markers", line=line, marker={"size": marker_size}
+    )
+
+
+def percent_axis(title: str, **extra: Any) -> dict[str, Any]:
+    """A gridded axis of percentages from zero, with its title."""
+    return {
+        "title": {"text": title},
+        "gridcolor": GRID,
+        "ticksuffix": "%",
+        "rangemode": "tozero",
+        **extra,
+    }
+
+
+def _bars(
+    labels: Sequence[str], values: Sequence[float | None], *, name: str, **props: Any
+) -> dict[str, Any]:
+    """Horizontal bars: one per label, the value along the x axis."""
+    return _trace("bar", y=list(labels), x=list(values), orientation="h", name=name, **props)
 
 
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> FigureDict:
@@ -121,68 +190,35 @@ def progress_figure(
     if any(value is not None for value in band_high) and any(
         value is not None for value in band_low
     ):
+        edge = {"width": 0, "color": BAND_EDGE}
+        band: dict[str, Any] = {
+            "name": band_label,
+            "legendgroup": "band",
+            "mode": "lines",
+            "line": edge,
+        }
+        traces.append(_month_line(months, band_low, showlegend=False, hover_prefix="P10 ", **band))
         traces.append(
-            _trace(
-                "scatter",
-                x=list(months),
-                y=list(band_low),
-                name=band_label,
-                legendgroup="band",
-                showlegend=False,
-                mode="lines",
-                line={"width": 0, "color": BAND_EDGE},
-                hovertemplate="%{x}<br>P10 %{y:,.0f}<extra>" + band_label + "</extra>",
+            _month_line(
+                months, band_high, fill="tonexty", fillcolor=BAND_FILL, hover_prefix="P90 ", **band
             )
         )
-        traces.append(
-            _trace(
-                "scatter",
-                x=list(months),
-                y=list(band_high),
-                name=band_label,
-                legendgroup="band",
-                mode="lines",
-                fill="tonexty",
-                fillcolor=BAND_FILL,
-                line={"width": 0, "color": BAND_EDGE},
-                hovertemplate="%{x}<br>P90 %{y:,.0f}<extra>" + band_label + "</extra>",
-            )
-        )
-    traces.append(
-        _trace(
-            "scatter",
-            x=list(months),
-            y=list(actual),
-            name=actual_label,
-            mode="lines+markers",
-            line={"color": ACTUAL, "width": 3},
-            marker={"size": 5},
-            hovertemplate="%{x}<br>%{y:,.0f}<extra>" + actual_label + "</extra>",
-        )
-    )
+    traces.append(_actual_line(months, actual, name=actual_label, colour=ACTUAL, marker_size=5))
     if any(value is not None for value in target_path):
+        target_line = {"color": TARGET, "width": 2, "dash": "dash"}
         traces.append(
-            _trace(
-                "scatter",
-                x=list(months),
-                y=list(target_path),
-                name=target_label,
-                mode="lines",
-                line={"color": TARGET, "width": 2, "dash": "dash"},
-                hovertemplate="%{x}<br>%{y:,.0f}<extra>" + target_label + "</extra>",
-            )
+            _month_line(months, target_path, name=target_label, mode="lines", line=target_line)
         )
     if any(value is not None for value in projection):
+        dotted = {"color": PROJECTION, "width": 2, "dash": "dot"}
         traces.append(
-            _trace(
-                "scatter",
-                x=list(months),
-                y=list(projection),
+            _month_line(
+                months,
+                projection,
                 name=projection_label,
                 mode="lines+markers",
-                line={"color": PROJECTION, "width": 2, "dash": "dot"},
+                line=dotted,
                 marker={"size": 4},
-                hovertemplate="%{x}<br>%{y:,.0f}<extra>" + projection_label + "</extra>",
             )
         )
     layout = _month_axis_layout(
@@ -209,11 +245,9 @@ def region_coverage_figure(
     colours = [HIGHLIGHT if highlight[i] else ACTUAL for i in order]
     traces: list[dict[str, Any]] = []
     traces.append(
-        _trace(
-            "bar",
-            y=ordered_names,
-            x=[coverage[i] for i in order],
-            orientation="h",
+        _bars(
+            ordered_names,
+            [coverage[i] for i in order],
             name=coverage_label,
             marker={"color": colours},
             texttemplate="%{x:.1f}%",
@@ -225,7 +259,7 @@ def region_coverage_figure(
             insidetextfont={"color": "#ffffff", "size": 11},
             outsidetextfont={"color": "#1f2933", "size": 11},
             cliponaxis=False,
-            hovertemplate="%{y}<br>%{x:.2f}%<extra>" + coverage_label + "</extra>",
+            hovertemplate=_hover("%{y}<br>%{x:.2f}%", coverage_label),
         )
     )
     if any(value is not None for value in target_pct):
@@ -243,21 +277,16 @@ def region_coverage_figure(
                     "color": TARGET,
                     "line": {"width": 1.5, "color": "#ffffff"},
                 },
-                hovertemplate="%{y}<br>%{x:.2f}%<extra>" + target_label + "</extra>",
+                hovertemplate=_hover("%{y}<br>%{x:.2f}%", target_label),
             )
         )
     layout = _layout(
         title=title,
         separators=separators,
         height=max(260, 60 + 30 * len(names)),
-        xaxis={
-            "title": {"text": axis_label},
-            "gridcolor": GRID,
-            "ticksuffix": "%",
-            "rangemode": "tozero",
-        },
-        yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        xaxis=percent_axis(axis_label),
+        yaxis=LIST_AXIS,
+        legend=TOP_LEGEND,
         margin={"l": 10, "r": 50, "t": 80, "b": 50},
         bargap=0.2,
     )
@@ -494,12 +523,7 @@ def formal_informal_figure(
         separators=separators,
         height=340,
         xaxis={"tickangle": 0, "automargin": True},
-        yaxis={
-            "title": {"text": axis_label},
-            "gridcolor": GRID,
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-        },
+        yaxis=count_axis(axis_label),
         showlegend=False,
         margin={"l": 70, "r": 20, "t": 60, "b": 40},
     )
@@ -519,17 +543,9 @@ def segment_trend_figure(
     traces: list[dict[str, Any]] = []
     for code, values in series.items():
         label = names.get(code, code)
+        line = {"width": 1, "color": SEGMENT_COLOURS.get(code, MUTED)}
         traces.append(
-            _trace(
-                "scatter",
-                x=list(months),
-                y=list(values),
-                name=label,
-                mode="lines",
-                stackgroup="segments",
-                line={"width": 1, "color": SEGMENT_COLOURS.get(code, MUTED)},
-                hovertemplate="%{x}<br>%{y:,.0f}<extra>" + label + "</extra>",
-            )
+            _month_line(months, values, name=label, mode="lines", stackgroup="segments", line=line)
         )
     layout = _layout(
         title=title,
@@ -567,48 +583,31 @@ def sector_figure(
     show_coverage = any(value is not None for value in coverage)
     traces: list[dict[str, Any]] = []
     traces.append(
-        _trace(
-            "bar",
-            y=list(labels),
-            x=list(active),
-            orientation="h",
+        _bars(
+            labels,
+            active,
             name=active_title,
             marker={"color": ACTUAL},
-            hovertemplate="%{y}<br>%{x:,.0f}<extra></extra>",
+            hovertemplate=_hover("%{y}<br>%{x:,.0f}"),
         )
     )
     split = 0.55 if show_coverage else 1.0
     axes: dict[str, Any] = {
-        "xaxis": {
-            "domain": [0, split - 0.03 if show_coverage else 1.0],
-            "gridcolor": GRID,
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-            "title": {"text": active_title},
-        },
+        "xaxis": count_axis(active_title, domain=[0, split - 0.03 if show_coverage else 1.0]),
         "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
     }
     if show_coverage:
         traces.append(
-            _trace(
-                "bar",
-                y=list(labels),
-                x=list(coverage),
-                orientation="h",
+            _bars(
+                labels,
+                coverage,
                 name=coverage_title,
                 xaxis="x2",
                 marker={"color": TARGET},
-                hovertemplate="%{y}<br>%{x:.2f}%<extra></extra>",
+                hovertemplate=_hover("%{y}<br>%{x:.2f}%"),
             )
         )
-        axes["xaxis2"] = {
-            "domain": [split + 0.02, 1.0],
-            "gridcolor": GRID,
-            "ticksuffix": "%",
-            "rangemode": "tozero",
-            "title": {"text": coverage_title},
-            "anchor": "y",
-        }
+        axes["xaxis2"] = percent_axis(coverage_title, domain=[split + 0.02, 1.0], anchor="y")
     layout = _layout(
         title=title,
         separators=separators,
@@ -734,36 +733,16 @@ def scenario_figure(
     """Active participants so far, then one projected line per scenario (the first is
     the baseline, drawn dotted in orange), and the target as a horizontal line."""
     traces: list[dict[str, Any]] = []
-    traces.append(
-        _trace(
-            "scatter",
-            x=list(months),
-            y=list(actual),
-            name=actual_label,
-            mode="lines+markers",
-            line={"color": HIGHLIGHT, "width": 3},
-            marker={"size": 4},
-            hovertemplate="%{x}<br>%{y:,.0f}<extra>" + actual_label + "</extra>",
-        )
-    )
+    traces.append(_actual_line(months, actual, name=actual_label, colour=HIGHLIGHT, marker_size=4))
     for index, (label, values) in enumerate(lines):
         baseline = index == 0
         colour = PROJECTION if baseline else SCENARIO_COLOURS[(index - 1) % len(SCENARIO_COLOURS)]
-        traces.append(
-            _trace(
-                "scatter",
-                x=list(months),
-                y=list(values),
-                name=label,
-                mode="lines",
-                line={
-                    "color": colour,
-                    "width": 2 if baseline else 2.5,
-                    "dash": "dot" if baseline else "solid",
-                },
-                hovertemplate="%{x}<br>%{y:,.0f}<extra>" + label + "</extra>",
-            )
-        )
+        line = {
+            "color": colour,
+            "width": 2 if baseline else 2.5,
+            "dash": "dot" if baseline else "solid",
+        }
+        traces.append(_month_line(months, values, name=label, mode="lines", line=line))
     if target is not None:
         traces.append(
             _trace(
@@ -773,7 +752,7 @@ def scenario_figure(
                 name=target_label,
                 mode="lines",
                 line={"color": TARGET, "width": 2, "dash": "dash"},
-                hovertemplate="%{y:,.0f}<extra>" + target_label + "</extra>",
+                hovertemplate=_hover("%{y:,.0f}", target_label),
             )
         )
     layout = _month_axis_layout(

@@ -11,13 +11,13 @@ given seed so that screenshots and tests are repeatable.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
 
 from .calculations import Period
 from .programme_records import CommitmentRecord, EnrolmentRecord, ProgrammeRecord, QuotaRecord
+from .records import ParticipantRecord, TargetRecord, WorkforceRecord
 
 FIRST_PERIOD = Period(2023, 1)
 LAST_PERIOD = Period(2025, 4)
@@ -68,38 +68,6 @@ MONTHLY_GROWTH = 0.0115
 NONACTIVE_SHARE = 0.16
 
 
-@dataclass(frozen=True)
-class DemoCount:
-    year: int
-    month: int
-    region_code: str
-    sector_code: str
-    segment_code: str
-    active: int
-    nonactive: int
-
-
-@dataclass(frozen=True)
-class DemoWorkforce:
-    year: int
-    region_code: str | None
-    sector_code: str | None
-    basis: str
-    workers: int
-    source: str
-
-
-@dataclass(frozen=True)
-class DemoTarget:
-    year: int
-    scope_type: str
-    scope_code: str
-    basis: str
-    target_count: int | None
-    target_pct: Decimal | None
-    note: str
-
-
 def _periods() -> list[Period]:
     return [Period.from_index(i) for i in range(FIRST_PERIOD.index, LAST_PERIOD.index + 1)]
 
@@ -115,11 +83,11 @@ def region_weights() -> dict[str, float]:
     return {code: value / total for code, value in raw.items()}
 
 
-def demo_counts(seed: int = 2025) -> list[DemoCount]:
+def demo_counts(seed: int = 2025) -> list[ParticipantRecord]:
     """Monthly counts from January 2023 to April 2025 for every region × sector × segment."""
     rng = np.random.default_rng(seed)
     weights = region_weights()
-    counts: list[DemoCount] = []
+    counts: list[ParticipantRecord] = []
     # Informal (BPU) grows a little faster than formal: the drive for informal workers.
     segment_growth = {"PU": 1.0, "BPU": 1.25, "JAKON": 1.1, "PMI": 0.8}
     for step, period in enumerate(_periods()):
@@ -143,7 +111,7 @@ def demo_counts(seed: int = 2025) -> list[DemoCount]:
                     active = max(int(round(expected * (1.0 + rng.normal(0.0, 0.004)))), 0)
                     nonactive = int(round(active * NONACTIVE_SHARE * (1.0 + rng.normal(0.0, 0.05))))
                     counts.append(
-                        DemoCount(
+                        ParticipantRecord(
                             year=period.year,
                             month=period.month,
                             region_code=region_code,
@@ -156,7 +124,7 @@ def demo_counts(seed: int = 2025) -> list[DemoCount]:
     return counts
 
 
-def demo_workforce() -> list[DemoWorkforce]:
+def demo_workforce() -> list[WorkforceRecord]:
     """Province and region denominators on both bases, plus BPS figures by sector.
 
     BPS labour force has no 2025 row on purpose: 2025 coverage on that basis uses
@@ -165,14 +133,14 @@ def demo_workforce() -> list[DemoWorkforce]:
     province_bps = {2023: 3_050_000, 2024: 3_120_000}
     province_ucj = {2023: 1_500_000, 2024: 1_548_600, 2025: 1_626_300}
     population = sum(POPULATION.values())
-    rows: list[DemoWorkforce] = []
+    rows: list[WorkforceRecord] = []
     for year, workers in province_bps.items():
         rows.append(
-            DemoWorkforce(year, None, None, "BPS_AK", workers, f"BPS Sakernas Agustus {year}")
+            WorkforceRecord(year, None, None, "BPS_AK", workers, f"BPS Sakernas Agustus {year}")
         )
         for sector_code, share in WORKFORCE_SECTOR_SHARE.items():
             rows.append(
-                DemoWorkforce(
+                WorkforceRecord(
                     year,
                     None,
                     sector_code,
@@ -183,7 +151,7 @@ def demo_workforce() -> list[DemoWorkforce]:
             )
     for year, workers in province_ucj.items():
         rows.append(
-            DemoWorkforce(
+            WorkforceRecord(
                 year, None, None, "UCJ", workers, f"BPJS Ketenagakerjaan, basis UCJ {year}"
             )
         )
@@ -193,7 +161,7 @@ def demo_workforce() -> list[DemoWorkforce]:
         ucj_tilt = 1.6 if region_code == "5371" else 1.0
         for year, workers in province_bps.items():
             rows.append(
-                DemoWorkforce(
+                WorkforceRecord(
                     year,
                     region_code,
                     None,
@@ -204,7 +172,7 @@ def demo_workforce() -> list[DemoWorkforce]:
             )
         for year, workers in province_ucj.items():
             rows.append(
-                DemoWorkforce(
+                WorkforceRecord(
                     year,
                     region_code,
                     None,
@@ -221,7 +189,7 @@ def _ucj_tilt_norm() -> float:
     return (population + 0.6 * POPULATION["5371"]) / population
 
 
-def demo_targets() -> list[DemoTarget]:
+def demo_targets() -> list[TargetRecord]:
     """2025: 1,000,000 participants / 60 % (UCJ) for the province, as announced on
     29 April 2025; branch targets that add up to it, and a few regency targets."""
     branch_counts = {
@@ -233,16 +201,16 @@ def demo_targets() -> list[DemoTarget]:
         "WAINGAPU": 80_000,
     }
     targets = [
-        DemoTarget(2025, "province", "53", "UCJ", 1_000_000, Decimal("60"),
+        TargetRecord(2025, "province", "53", "UCJ", 1_000_000, Decimal("60"),
                    "Target Kepala Cabang BP Jamsostek NTT, 29 April 2025"),
-        DemoTarget(2024, "province", "53", "UCJ", 660_000, None, "Target 2024 (contoh)"),
-        DemoTarget(2023, "province", "53", "UCJ", 560_000, None, "Target 2023 (contoh)"),
-        DemoTarget(2025, "region", "5371", "UCJ", 190_000, None, "Target Kota Kupang (contoh)"),
-        DemoTarget(2025, "region", "5306", "UCJ", None, Decimal("95"), "Target Belu (contoh)"),
+        TargetRecord(2024, "province", "53", "UCJ", 660_000, None, "Target 2024 (contoh)"),
+        TargetRecord(2023, "province", "53", "UCJ", 560_000, None, "Target 2023 (contoh)"),
+        TargetRecord(2025, "region", "5371", "UCJ", 190_000, None, "Target Kota Kupang (contoh)"),
+        TargetRecord(2025, "region", "5306", "UCJ", None, Decimal("95"), "Target Belu (contoh)"),
     ]  # fmt: skip
     for code, count in branch_counts.items():
         targets.append(
-            DemoTarget(2025, "branch", code, "UCJ", count, None, "Target cabang (contoh)")
+            TargetRecord(2025, "branch", code, "UCJ", count, None, "Target cabang (contoh)")
         )
     return targets
 

@@ -16,6 +16,32 @@ PROVINCE_CODE = "53"
 PROVINCE_NAME = "Nusa Tenggara Timur"
 
 
+def _in_range(name: str, field: str, low: int, high: int) -> models.CheckConstraint:
+    """``low ≤ field ≤ high`` in the schema (a month 1–12, a year 2000–2100)."""
+    condition = Q(**{f"{field}__gte": low}) & Q(**{f"{field}__lte": high})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def _month_1_12(name: str, field: str = "month") -> models.CheckConstraint:
+    return _in_range(name, field, 1, 12)
+
+
+def _year_range(name: str) -> models.CheckConstraint:
+    return _in_range(name, "year", 2000, 2100)
+
+
+def _unique_per_scope(
+    prefix: str, fields: list[str], scopes: dict[str, list[str]]
+) -> list[models.UniqueConstraint]:
+    """One row per key and scope type: ``fields`` plus the scope's own key column(s)."""
+    return [
+        models.UniqueConstraint(
+            fields=[*fields, *own], condition=Q(scope_type=scope), name=f"{prefix}_unique_{scope}"
+        )
+        for scope, own in scopes.items()
+    ]
+
+
 class Basis(models.TextChoices):
     """Which workforce a coverage percentage is measured against."""
 
@@ -159,9 +185,7 @@ class WorkforceFigure(models.Model):
         indexes = [models.Index(fields=["basis", "year"], name="workforce_basis_year")]
         constraints = [
             models.CheckConstraint(condition=Q(workers__gte=0), name="workforce_workers_gte_0"),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100), name="workforce_year_range"
-            ),
+            _year_range("workforce_year_range"),
             models.UniqueConstraint(
                 fields=["year", "basis", "region", "sector"],
                 name="workforce_unique_region_sector",
@@ -231,12 +255,8 @@ class ParticipantCount(models.Model):
             ),
             models.CheckConstraint(condition=Q(active__gte=0), name="count_active_gte_0"),
             models.CheckConstraint(condition=Q(nonactive__gte=0), name="count_nonactive_gte_0"),
-            models.CheckConstraint(
-                condition=Q(month__gte=1) & Q(month__lte=12), name="count_month_1_12"
-            ),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100), name="count_year_range"
-            ),
+            _month_1_12("count_month_1_12"),
+            _year_range("count_year_range"),
         ]
 
     def __str__(self) -> str:
@@ -320,20 +340,10 @@ class Target(models.Model):
                 ),
                 name="target_scope_consistent",
             ),
-            models.UniqueConstraint(
-                fields=["year", "basis"],
-                condition=Q(scope_type="province"),
-                name="target_unique_province",
-            ),
-            models.UniqueConstraint(
-                fields=["year", "basis", "branch"],
-                condition=Q(scope_type="branch"),
-                name="target_unique_branch",
-            ),
-            models.UniqueConstraint(
-                fields=["year", "basis", "region"],
-                condition=Q(scope_type="region"),
-                name="target_unique_region",
+            *_unique_per_scope(
+                "target",
+                ["year", "basis"],
+                {"province": [], "branch": ["branch"], "region": ["region"]},
             ),
         ]
 
@@ -415,9 +425,7 @@ class MonthApproval(models.Model):
         verbose_name = _("persetujuan bulan")
         verbose_name_plural = pgettext_lazy("plural", "persetujuan bulan")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(month__gte=1) & Q(month__lte=12), name="approval_month_1_12"
-            ),
+            _month_1_12("approval_month_1_12"),
             models.CheckConstraint(
                 condition=(
                     Q(scope_type="province", branch__isnull=True)
@@ -425,15 +433,8 @@ class MonthApproval(models.Model):
                 ),
                 name="approval_scope_province_or_branch",
             ),
-            models.UniqueConstraint(
-                fields=["year", "month"],
-                condition=Q(scope_type="province"),
-                name="approval_unique_province",
-            ),
-            models.UniqueConstraint(
-                fields=["year", "month", "branch"],
-                condition=Q(scope_type="branch"),
-                name="approval_unique_branch",
+            *_unique_per_scope(
+                "approval", ["year", "month"], {"province": [], "branch": ["branch"]}
             ),
         ]
 
@@ -651,17 +652,9 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(contribution_idr__gt=0), name="programme_contribution_gt_0"
             ),
-            models.CheckConstraint(
-                condition=Q(start_month__gte=1) & Q(start_month__lte=12),
-                name="programme_start_month_1_12",
-            ),
-            models.CheckConstraint(
-                condition=Q(end_month__gte=1) & Q(end_month__lte=12),
-                name="programme_end_month_1_12",
-            ),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100), name="programme_year_range"
-            ),
+            _month_1_12("programme_start_month_1_12", "start_month"),
+            _month_1_12("programme_end_month_1_12", "end_month"),
+            _year_range("programme_year_range"),
             models.CheckConstraint(
                 condition=Q(end_year__gt=models.F("start_year"))
                 | Q(end_year=models.F("start_year"), end_month__gte=models.F("start_month")),
@@ -720,9 +713,7 @@ class ProgrammeEnrolment(models.Model):
                 fields=["year", "month", "programme", "region"],
                 name="programme_enrolment_unique_cell",
             ),
-            models.CheckConstraint(
-                condition=Q(month__gte=1) & Q(month__lte=12), name="programme_enrolment_month_1_12"
-            ),
+            _month_1_12("programme_enrolment_month_1_12"),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .charts import ACTUAL, GRID, MUTED, FigureDict, _figure, _layout, _trace
+from .charts import (
+    ACTUAL,
+    GRID,
+    LIST_AXIS,
+    MUTED,
+    TOP_LEGEND,
+    FigureDict,
+    _bars,
+    _figure,
+    _hover,
+    _layout,
+    count_axis,
+)
 
 
 def quota_enrolled_figure(
@@ -19,40 +31,21 @@ def quota_enrolled_figure(
     separators: str,
 ) -> FigureDict:
     """Quota and enrolled workers per regency as overlaid horizontal bars, in list order."""
+    quota_marker = {"color": "#dbe3ec", "line": {"color": MUTED, "width": 1}}
     traces = [
-        _trace(
-            "bar",
-            y=list(names),
-            x=list(quota),
-            orientation="h",
-            name=quota_label,
-            marker={"color": "#dbe3ec", "line": {"color": MUTED, "width": 1}},
-            hovertemplate="%{y}<br>%{x:,.0f}<extra>" + quota_label + "</extra>",
-        ),
-        _trace(
-            "bar",
-            y=list(names),
-            x=list(enrolled),
-            orientation="h",
-            name=enrolled_label,
-            marker={"color": ACTUAL},
-            width=0.5,
-            hovertemplate="%{y}<br>%{x:,.0f}<extra>" + enrolled_label + "</extra>",
-        ),
+        _bars(names, quota, name=quota_label, marker=quota_marker),
+        _bars(names, enrolled, name=enrolled_label, marker={"color": ACTUAL}, width=0.5),
     ]
+    for trace in traces:
+        trace["hovertemplate"] = _hover("%{y}<br>%{x:,.0f}", trace["name"])
     layout = _layout(
         title=title,
         separators=separators,
         height=max(260, 90 + 24 * len(names)),
         barmode="overlay",
-        xaxis={
-            "title": {"text": axis_label},
-            "gridcolor": GRID,
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-        },
-        yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        xaxis=count_axis(axis_label),
+        yaxis=LIST_AXIS,
+        legend=TOP_LEGEND,
         margin={"l": 10, "r": 30, "t": 80, "b": 50},
         bargap=0.2,
     )
@@ -69,25 +62,19 @@ def budget_figure(
     separators: str,
 ) -> FigureDict:
     """The budget as one stacked bar: spent and what remains (overspending shows as 0 left)."""
+    parts = [
+        (spent_label, spent_idr, ACTUAL),
+        (remaining_label, max(remaining_idr, 0), "#cfe3d1"),
+    ]
     traces = [
-        _trace(
-            "bar",
-            x=[spent_idr],
-            y=[""],
-            orientation="h",
-            name=spent_label,
-            marker={"color": ACTUAL},
-            hovertemplate="Rp%{x:,.0f}<extra>" + spent_label + "</extra>",
-        ),
-        _trace(
-            "bar",
-            x=[max(remaining_idr, 0)],
-            y=[""],
-            orientation="h",
-            name=remaining_label,
-            marker={"color": "#cfe3d1"},
-            hovertemplate="Rp%{x:,.0f}<extra>" + remaining_label + "</extra>",
-        ),
+        _bars(
+            [""],
+            [amount],
+            name=label,
+            marker={"color": colour},
+            hovertemplate=_hover("Rp%{x:,.0f}", label),
+        )
+        for label, amount, colour in parts
     ]
     layout = _layout(
         title=title,
@@ -102,7 +89,7 @@ def budget_figure(
             "nticks": 5,
         },
         yaxis={"showticklabels": False},
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        legend=TOP_LEGEND,
         margin={"l": 10, "r": 30, "t": 70, "b": 30},
     )
     return _figure(traces, layout)

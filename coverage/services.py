@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 from typing import Any, cast
 
@@ -487,6 +487,93 @@ def _existing_counts(
     }
 
 
+ProgrammeIds = Mapping[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Records to create, records to update as ``(pk, record, old text)``, and the counts."""
+
+    new: list[Any]
+    changed: list[tuple[int, Any, str]]
+    result: WriteResult
+
+
+def _plan(
+    records: Sequence[Any],
+    existing: Mapping[Any, tuple[int, Mapping[str, object]]],
+    values: Callable[[Any], Mapping[str, object]],
+    text: Callable[[Mapping[str, object]], str],
+    key: Callable[[Any], Any] = lambda record: record.key,
+) -> _Plan:
+    """Each record is new, unchanged, or changed (with the old values' text) against
+    ``existing``: key → (pk, stored values)."""
+    new: list[Any] = []
+    changed: list[tuple[int, Any, str]] = []
+    unchanged = 0
+    for record in records:
+        before = existing.get(key(record))
+        if before is None:
+            new.append(record)
+        elif dict(before[1]) == dict(values(record)):
+            unchanged += 1
+        else:
+            changed.append((before[0], record, text(before[1])))
+    return _Plan(new, changed, WriteResult(len(new), len(changed), unchanged))
+
+
+@dataclass(frozen=True)
+class _RecordKind:
+    """How one kind of record (a workforce figure, a target, a programme's) is planned,
+    stored and logged.
+
+    ``values`` are the fields an import replaces on an existing row, ``keys`` the
+    fields of a new row's key (from the record and the programme ids), ``change``
+    the change-log line of a record given the old text.
+    """
+
+    model: type[models.Model]
+    entity: str
+    field: str
+    plan: Callable[[Sequence[Any]], _Plan]
+    values: Callable[[Any], dict[str, object]]
+    keys: Callable[[Any, ProgrammeIds], dict[str, object]]
+    change: Callable[[Any, str, ProgrammeIds], Change]
+    by_programme: bool = False
+
+
+def _records_save(
+    kind: _RecordKind, records: Sequence[Any], context: WriteContext | None
+) -> WriteResult:
+    """Insert the new records, replace the changed ones and log both, for any kind."""
+    plan = kind.plan(records)
+    ids = _programme_ids(r.programme_code for r in records) if kind.by_programme else {}
+    manager = kind.model._default_manager
+    manager.bulk_create(
+        [kind.model(**kind.keys(r, ids), **kind.values(r)) for r in plan.new],
+        batch_size=BATCH_SIZE,
+    )
+    if plan.changed:
+        manager.bulk_update(
+            [kind.model(pk=pk, **kind.values(r)) for pk, r, _old in plan.changed],
+            list(kind.values(plan.changed[0][1])),
+            batch_size=BATCH_SIZE,
+        )
+    _log_changes(
+        context or WriteContext(),
+        entity=kind.entity,
+        field=kind.field,
+        changes=[kind.change(r, old, ids) for r, old in _news_then_changes(plan)],
+    )
+    return plan.result
+
+
+def _news_then_changes(plan: _Plan) -> list[tuple[Any, str]]:
+    return [(record, "") for record in plan.new] + [
+        (record, old) for _pk, record, old in plan.changed
+    ]
+
+
 @transaction.atomic
 def workforce_figures_save(
     *, records: Sequence[WorkforceRecord], context: WriteContext | None = None
@@ -496,40 +583,7 @@ def workforce_figures_save(
     Diffed in Python and written with ``bulk_create``/``bulk_update`` because the
     empty region/sector cases are partial unique indexes, which an upsert cannot target.
     """
-    new, changed, result = _workforce_plan(records)
-    WorkforceFigure.objects.bulk_create(
-        [
-            WorkforceFigure(
-                year=record.year,
-                basis=record.basis,
-                region_id=record.region_code,
-                sector_id=record.sector_code,
-                workers=record.workers,
-                source=record.source,
-            )
-            for record in new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    WorkforceFigure.objects.bulk_update(
-        [
-            WorkforceFigure(pk=pk, workers=record.workers, source=record.source)
-            for pk, record, _old in changed
-        ],
-        ["workers", "source"],
-        batch_size=BATCH_SIZE,
-    )
-    _log_changes(
-        context or WriteContext(),
-        entity=ChangeLog.Entity.WORKFORCE,
-        field="workers",
-        changes=[
-            Change(record.year, record.region_code, None, _workforce_key(record), old,
-                   _workforce_value(record.workers, record.source))
-            for record, old in [(r, "") for r in new] + [(r, old) for _pk, r, old in changed]
-        ],
-    )  # fmt: skip
-    return result
+    return _records_save(_WORKFORCE, records, context)
 
 
 def _workforce_key(record: WorkforceRecord) -> str:
@@ -543,32 +597,39 @@ def _workforce_value(workers: int, source: str) -> str:
 
 def workforce_figures_preview(*, records: Sequence[WorkforceRecord]) -> WriteResult:
     """What ``workforce_figures_save`` would do, without writing (for ``--dry-run``)."""
-    return _workforce_plan(records)[2]
+    return _workforce_plan(records).result
 
 
-def _workforce_plan(
-    records: Sequence[WorkforceRecord],
-) -> tuple[list[WorkforceRecord], list[tuple[int, WorkforceRecord, str]], WriteResult]:
+def _workforce_plan(records: Sequence[WorkforceRecord]) -> _Plan:
     """New records, changed ones as ``(pk, record, old value)``, and the counts."""
     years = {record.year for record in records}
-    existing: dict[tuple[int, str | None, str | None, str], tuple[int, int, str]] = {
-        (year, region, sector, basis): (pk, workers, source)
+    existing = {
+        (year, region, sector, basis): (pk, {"workers": workers, "source": source})
         for pk, year, region, sector, basis, workers, source in WorkforceFigure.objects.filter(
             year__in=years
         ).values_list("pk", "year", "region_id", "sector_id", "basis", "workers", "source")
     }
-    new: list[WorkforceRecord] = []
-    changed: list[tuple[int, WorkforceRecord, str]] = []
-    unchanged = 0
-    for record in records:
-        before = existing.get(record.key)
-        if before is None:
-            new.append(record)
-        elif before[1:] == (record.workers, record.source):
-            unchanged += 1
-        else:
-            changed.append((before[0], record, _workforce_value(before[1], before[2])))
-    return new, changed, WriteResult(created=len(new), updated=len(changed), unchanged=unchanged)
+    return _plan(
+        records,
+        existing,
+        lambda r: {"workers": r.workers, "source": r.source},
+        lambda v: _workforce_value(cast(int, v["workers"]), str(v["source"])),
+    )
+
+
+_WORKFORCE = _RecordKind(
+    model=WorkforceFigure,
+    entity=ChangeLog.Entity.WORKFORCE,
+    field="workers",
+    plan=_workforce_plan,
+    values=lambda r: {"workers": r.workers, "source": r.source},
+    keys=lambda r, _ids: {
+        "year": r.year, "basis": r.basis, "region_id": r.region_code, "sector_id": r.sector_code,
+    },
+    change=lambda r, old, _ids: Change(
+        r.year, r.region_code, None, _workforce_key(r), old, _workforce_value(r.workers, r.source)
+    ),
+)  # fmt: skip
 
 
 @transaction.atomic
@@ -576,53 +637,7 @@ def targets_save(
     *, records: Sequence[TargetRecord], context: WriteContext | None = None
 ) -> WriteResult:
     """Insert or replace the target of each (year, scope, basis); see ``workforce_figures_save``."""
-    new, changed, result = _target_plan(records)
-    Target.objects.bulk_create(
-        [
-            Target(
-                year=record.year,
-                basis=record.basis,
-                scope_type=record.scope_type,
-                branch_id=record.scope_code if record.scope_type == ScopeType.BRANCH else None,
-                region_id=record.scope_code if record.scope_type == ScopeType.REGION else None,
-                target_count=record.target_count,
-                target_pct=record.target_pct,
-                note=record.note,
-            )
-            for record in new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    Target.objects.bulk_update(
-        [
-            Target(
-                pk=pk,
-                target_count=record.target_count,
-                target_pct=record.target_pct,
-                note=record.note,
-            )
-            for pk, record, _old in changed
-        ],
-        ["target_count", "target_pct", "note"],
-        batch_size=BATCH_SIZE,
-    )
-    _log_changes(
-        context or WriteContext(),
-        entity=ChangeLog.Entity.TARGET,
-        field="target_count/target_pct",
-        changes=[
-            Change(
-                record.year,
-                record.scope_code if record.scope_type == ScopeType.REGION else None,
-                record.scope_code if record.scope_type == ScopeType.BRANCH else None,
-                f"{record.year}/{_target_scope_code(record)}/{record.basis}",
-                old,
-                _target_value(record.target_count, record.target_pct),
-            )
-            for record, old in [(r, "") for r in new] + [(r, old) for _pk, r, old in changed]
-        ],
-    )
-    return result
+    return _records_save(_TARGETS, records, context)
 
 
 def _target_value(count: int | None, pct: Decimal | None) -> str:
@@ -631,14 +646,20 @@ def _target_value(count: int | None, pct: Decimal | None) -> str:
 
 def targets_preview(*, records: Sequence[TargetRecord]) -> WriteResult:
     """What ``targets_save`` would do, without writing (for ``--dry-run``)."""
-    return _target_plan(records)[2]
+    return _target_plan(records).result
 
 
-def _target_plan(
-    records: Sequence[TargetRecord],
-) -> tuple[list[TargetRecord], list[tuple[int, TargetRecord, str]], WriteResult]:
+def _target_values(record: TargetRecord) -> dict[str, object]:
+    return {
+        "target_count": record.target_count,
+        "target_pct": record.target_pct,
+        "note": record.note,
+    }
+
+
+def _target_plan(records: Sequence[TargetRecord]) -> _Plan:
     years = {record.year for record in records}
-    existing: dict[tuple[int, str, str, str], tuple[int, int | None, Decimal | None, str]] = {}
+    existing: dict[tuple[int, str, str, str], tuple[int, Mapping[str, object]]] = {}
     for pk, year, scope_type, branch, region, basis, count, pct, note in Target.objects.filter(
         year__in=years
     ).values_list(
@@ -653,20 +674,43 @@ def _target_plan(
         "note",
     ):
         scope_code = branch or region or PROVINCE_CODE
-        existing[(year, scope_type, scope_code, basis)] = (pk, count, pct, note)
-    new: list[TargetRecord] = []
-    changed: list[tuple[int, TargetRecord, str]] = []
-    unchanged = 0
-    for record in records:
-        key = (record.year, record.scope_type, _target_scope_code(record), record.basis)
-        before = existing.get(key)
-        if before is None:
-            new.append(record)
-        elif before[1:] == (record.target_count, record.target_pct, record.note):
-            unchanged += 1
-        else:
-            changed.append((before[0], record, _target_value(before[1], before[2])))
-    return new, changed, WriteResult(created=len(new), updated=len(changed), unchanged=unchanged)
+        values = {"target_count": count, "target_pct": pct, "note": note}
+        existing[(year, scope_type, scope_code, basis)] = (pk, values)
+    return _plan(
+        records,
+        existing,
+        _target_values,
+        lambda v: _target_value(
+            cast("int | None", v["target_count"]), cast("Decimal | None", v["target_pct"])
+        ),
+        key=lambda r: (r.year, r.scope_type, _target_scope_code(r), r.basis),
+    )
+
+
+def _target_scope_ids(record: TargetRecord) -> dict[str, str | None]:
+    branch = record.scope_type == ScopeType.BRANCH
+    region = record.scope_type == ScopeType.REGION
+    return {
+        "branch_id": record.scope_code if branch else None,
+        "region_id": record.scope_code if region else None,
+    }
+
+
+_TARGETS = _RecordKind(
+    model=Target,
+    entity=ChangeLog.Entity.TARGET,
+    field="target_count/target_pct",
+    plan=_target_plan,
+    values=_target_values,
+    keys=lambda r, _ids: {
+        "year": r.year, "basis": r.basis, "scope_type": r.scope_type, **_target_scope_ids(r),
+    },
+    change=lambda r, old, _ids: Change(
+        r.year, _target_scope_ids(r)["region_id"], _target_scope_ids(r)["branch_id"],
+        f"{r.year}/{_target_scope_code(r)}/{r.basis}", old,
+        _target_value(r.target_count, r.target_pct),
+    ),
+)  # fmt: skip
 
 
 def _target_scope_code(record: TargetRecord) -> str:
@@ -1008,15 +1052,24 @@ def _check_initiative_fields(user: User, fields: InitiativeFields) -> None:
         raise NotAllowedError(str(INITIATIVE_OUTSIDE_SCOPE % {"branches": _scope_names(user)}))
 
 
+def _save_fields(
+    instance: models.Model, values: Mapping[str, object], *, exclude: list[str]
+) -> None:
+    """Set ``values`` on a model instance, validate it (but ``exclude``) and save it."""
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=exclude)
+    instance.save()
+
+
 def _fill_initiative(initiative: Initiative, fields: InitiativeFields) -> None:
-    initiative.name = fields.name
-    initiative.kind = fields.kind
-    initiative.start_date = fields.start_date
-    initiative.end_date = fields.end_date
-    initiative.expected_enrolments = fields.expected_enrolments
-    initiative.note = fields.note
-    initiative.full_clean(exclude=["branches", "regions", "sectors", "segments", "created_by"])
-    initiative.save()
+    values = {
+        name: getattr(fields, name)
+        for name in ("name", "kind", "start_date", "end_date", "expected_enrolments", "note")
+    }
+    _save_fields(
+        initiative, values, exclude=["branches", "regions", "sectors", "segments", "created_by"]
+    )
     initiative.branches.set(Branch.objects.filter(code__in=fields.branch_codes))
     initiative.regions.set(Region.objects.filter(bps_code__in=fields.region_codes))
     initiative.sectors.set(Sector.objects.filter(code__in=fields.sector_codes))
@@ -1129,13 +1182,14 @@ def scenario_save(
         old = _scenario_text(scenario)
     if not _scenario_scope_within(user, scope_code):
         raise NotAllowedError(str(SCENARIO_OUTSIDE_SCOPE % {"branches": _scope_names(user)}))
-    scenario.name = name
-    scenario.year = year
-    scenario.scope_code = scope_code
-    scenario.target_count = target_count
-    scenario.levers = levers
-    scenario.full_clean(exclude=["created_by"])
-    scenario.save()
+    values = {
+        "name": name,
+        "year": year,
+        "scope_code": scope_code,
+        "target_count": target_count,
+        "levers": levers,
+    }
+    _save_fields(scenario, values, exclude=["created_by"])
     new = _scenario_text(scenario)
     if new != old:
         _log_scenario(_web_context(user, context), scenario, old=old, new=new)
@@ -1166,7 +1220,7 @@ ENTITY_COMMITMENT = ChangeLog.Entity.COMMITMENT
 def _programme_values(record: ProgrammeRecord) -> dict[str, object]:
     return {
         "name": record.name,
-        "funder_id": None if record.funder_code == PROVINCE_CODE else record.funder_code,
+        "funder_id": _funder_id(record.funder_code),
         "year": record.year,
         "budget_idr": record.budget_idr,
         "contribution_idr": record.contribution_idr,
@@ -1184,35 +1238,6 @@ def _programme_text(values: Mapping[str, object]) -> str:
         f"{values['contribution_idr']} / {values['start_year']}-{values['start_month']:02d}"
         f"..{values['end_year']}-{values['end_month']:02d}"
     )
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Records to create, records to update as ``(pk, record, old text)``, and the counts."""
-
-    new: list[Any]
-    changed: list[tuple[int, Any, str]]
-    result: WriteResult
-
-
-def _plan(
-    records: Sequence[Any],
-    existing: Mapping[Any, tuple[int, Mapping[str, object]]],
-    values: Callable[[Any], Mapping[str, object]],
-    text: Callable[[Mapping[str, object]], str],
-) -> _Plan:
-    new: list[Any] = []
-    changed: list[tuple[int, Any, str]] = []
-    unchanged = 0
-    for record in records:
-        before = existing.get(record.key)
-        if before is None:
-            new.append(record)
-        elif dict(before[1]) == dict(values(record)):
-            unchanged += 1
-        else:
-            changed.append((before[0], record, text(before[1])))
-    return _Plan(new, changed, WriteResult(len(new), len(changed), unchanged))
 
 
 _PROGRAMME_FIELDS = (
@@ -1238,35 +1263,6 @@ def _programme_plan(records: Sequence[ProgrammeRecord]) -> _Plan:
     return _plan(records, existing, _programme_values, _programme_text)
 
 
-@transaction.atomic
-def programmes_save(
-    *, records: Sequence[ProgrammeRecord], context: WriteContext | None = None
-) -> WriteResult:
-    """Insert or replace each programme by its code."""
-    plan = _programme_plan(records)
-    for record in plan.new:
-        Programme(code=record.code, **_programme_values(record)).save()
-    for pk, record, _old in plan.changed:
-        Programme.objects.filter(pk=pk).update(**_programme_values(record))
-    _log_changes(
-        context or WriteContext(),
-        entity=ENTITY_PROGRAMME,
-        field="programme",
-        changes=[
-            Change(record.year, None if record.funder_code == PROVINCE_CODE else record.funder_code,
-                   None, record.code, old, _programme_text(_programme_values(record)))
-            for record, old in _news_then_changes(plan)
-        ],
-    )  # fmt: skip
-    return plan.result
-
-
-def _news_then_changes(plan: _Plan) -> list[tuple[Any, str]]:
-    return [(record, "") for record in plan.new] + [
-        (record, old) for _pk, record, old in plan.changed
-    ]
-
-
 def _programme_ids(codes: Iterable[str]) -> dict[str, tuple[int, int]]:
     """Programme code → (id, year)."""
     return {
@@ -1287,40 +1283,6 @@ def _quota_plan(records: Sequence[QuotaRecord]) -> _Plan:
     )
 
 
-@transaction.atomic
-def programme_quotas_save(
-    *, records: Sequence[QuotaRecord], context: WriteContext | None = None
-) -> WriteResult:
-    """Insert or replace the quota of each (programme, regency)."""
-    plan = _quota_plan(records)
-    ids = _programme_ids(r.programme_code for r in records)
-    ProgrammeQuota.objects.bulk_create(
-        [
-            ProgrammeQuota(
-                programme_id=ids[r.programme_code][0], region_id=r.region_code, quota=r.quota
-            )
-            for r in plan.new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    ProgrammeQuota.objects.bulk_update(
-        [ProgrammeQuota(pk=pk, quota=r.quota) for pk, r, _old in plan.changed],
-        ["quota"],
-        batch_size=BATCH_SIZE,
-    )
-    _log_changes(
-        context or WriteContext(),
-        entity=ENTITY_PROGRAMME_QUOTA,
-        field="quota",
-        changes=[
-            Change(ids[r.programme_code][1], r.region_code, None,
-                   f"{r.programme_code}/{r.region_code}", old, str(r.quota))
-            for r, old in _news_then_changes(plan)
-        ],
-    )  # fmt: skip
-    return plan.result
-
-
 def _enrolment_plan(records: Sequence[EnrolmentRecord]) -> _Plan:
     rows = ProgrammeEnrolment.objects.filter(
         programme__code__in={r.programme_code for r in records},
@@ -1335,45 +1297,6 @@ def _enrolment_plan(records: Sequence[EnrolmentRecord]) -> _Plan:
     )
 
 
-@transaction.atomic
-def programme_enrolment_save(
-    *, records: Sequence[EnrolmentRecord], context: WriteContext | None = None
-) -> WriteResult:
-    """Insert or replace the enrolled workers of each (month, programme, regency)."""
-    plan = _enrolment_plan(records)
-    ids = _programme_ids(r.programme_code for r in records)
-    ProgrammeEnrolment.objects.bulk_create(
-        [
-            ProgrammeEnrolment(
-                year=r.year,
-                month=r.month,
-                programme_id=ids[r.programme_code][0],
-                region_id=r.region_code,
-                enrolled=r.enrolled,
-            )
-            for r in plan.new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    ProgrammeEnrolment.objects.bulk_update(
-        [ProgrammeEnrolment(pk=pk, enrolled=r.enrolled) for pk, r, _old in plan.changed],
-        ["enrolled"],
-        batch_size=BATCH_SIZE,
-    )
-    _log_changes(
-        context or WriteContext(),
-        entity=ENTITY_PROGRAMME_ENROLMENT,
-        field="enrolled",
-        changes=[
-            Change(r.year, r.region_code, None,
-                   f"{r.year}-{r.month:02d}/{r.programme_code}/{r.region_code}", old,
-                   str(r.enrolled), month=r.month)
-            for r, old in _news_then_changes(plan)
-        ],
-    )  # fmt: skip
-    return plan.result
-
-
 _COMMITMENT_FIELDS = (
     "regulation",
     "budget_idr",
@@ -1383,12 +1306,7 @@ _COMMITMENT_FIELDS = (
 
 
 def _commitment_values(record: CommitmentRecord) -> dict[str, object]:
-    return {
-        "regulation": record.regulation,
-        "budget_idr": record.budget_idr,
-        "village_apparatus_total": record.village_apparatus_total,
-        "village_apparatus_covered": record.village_apparatus_covered,
-    }
+    return {name: getattr(record, name) for name in _COMMITMENT_FIELDS}
 
 
 def _commitment_text(values: Mapping[str, object]) -> str:
@@ -1412,32 +1330,97 @@ def _commitment_plan(records: Sequence[CommitmentRecord]) -> _Plan:
     return _plan(records, existing, _commitment_values, _commitment_text)
 
 
+def _quota_key(programme_code: str, region_code: str) -> str:
+    return f"{programme_code}/{region_code}"
+
+
+def _enrolment_key(year: int, month: int, programme_code: str, region_code: str) -> str:
+    return f"{year}-{month:02d}/{programme_code}/{region_code}"
+
+
+def _funder_id(funder_code: str) -> str | None:
+    return None if funder_code == PROVINCE_CODE else funder_code
+
+
+_PROGRAMMES = _RecordKind(
+    model=Programme,
+    entity=ENTITY_PROGRAMME,
+    field="programme",
+    plan=lambda records: _programme_plan(records),
+    values=_programme_values,
+    keys=lambda r, _ids: {"code": r.code},
+    change=lambda r, old, _ids: Change(
+        r.year, _funder_id(r.funder_code), None, r.code, old,
+        _programme_text(_programme_values(r)),
+    ),
+)  # fmt: skip
+_QUOTAS = _RecordKind(
+    model=ProgrammeQuota,
+    entity=ENTITY_PROGRAMME_QUOTA,
+    field="quota",
+    plan=lambda records: _quota_plan(records),
+    values=lambda r: {"quota": r.quota},
+    keys=lambda r, ids: {"programme_id": ids[r.programme_code][0], "region_id": r.region_code},
+    change=lambda r, old, ids: Change(
+        ids[r.programme_code][1], r.region_code, None,
+        _quota_key(r.programme_code, r.region_code), old, str(r.quota),
+    ),
+    by_programme=True,
+)  # fmt: skip
+_ENROLMENT = _RecordKind(
+    model=ProgrammeEnrolment,
+    entity=ENTITY_PROGRAMME_ENROLMENT,
+    field="enrolled",
+    plan=lambda records: _enrolment_plan(records),
+    values=lambda r: {"enrolled": r.enrolled},
+    keys=lambda r, ids: {
+        "year": r.year, "month": r.month,
+        "programme_id": ids[r.programme_code][0], "region_id": r.region_code,
+    },
+    change=lambda r, old, _ids: Change(
+        r.year, r.region_code, None,
+        _enrolment_key(r.year, r.month, r.programme_code, r.region_code), old, str(r.enrolled),
+        month=r.month,
+    ),
+    by_programme=True,
+)  # fmt: skip
+_COMMITMENTS = _RecordKind(
+    model=RegencyCommitment,
+    entity=ENTITY_COMMITMENT,
+    field="commitment",
+    plan=lambda records: _commitment_plan(records),
+    values=_commitment_values,
+    keys=lambda r, _ids: {"year": r.year, "region_id": r.region_code},
+    change=lambda r, old, _ids: Change(
+        r.year, r.region_code, None, f"{r.year}/{r.region_code}", old,
+        _commitment_text(_commitment_values(r)),
+    ),
+)  # fmt: skip
+_PROGRAMME_KIND_OF = {
+    "programmes": _PROGRAMMES,
+    "programme_quotas": _QUOTAS,
+    "programme_enrolment": _ENROLMENT,
+    "commitments": _COMMITMENTS,
+}
+
+
 @transaction.atomic
-def commitments_save(
-    *, records: Sequence[CommitmentRecord], context: WriteContext | None = None
+def programme_records_save(
+    *, kind: str, records: Sequence[ProgrammeImportRecord], context: WriteContext | None = None
 ) -> WriteResult:
-    """Insert or replace the commitment of each (year, regency)."""
-    plan = _commitment_plan(records)
-    RegencyCommitment.objects.bulk_create(
-        [
-            RegencyCommitment(year=r.year, region_id=r.region_code, **_commitment_values(r))
-            for r in plan.new
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    for pk, record, _old in plan.changed:
-        RegencyCommitment.objects.filter(pk=pk).update(**_commitment_values(record))
-    _log_changes(
-        context or WriteContext(),
-        entity=ENTITY_COMMITMENT,
-        field="commitment",
-        changes=[
-            Change(r.year, r.region_code, None, f"{r.year}/{r.region_code}", old,
-                   _commitment_text(_commitment_values(r)))
-            for r, old in _news_then_changes(plan)
-        ],
-    )  # fmt: skip
-    return plan.result
+    """Insert or replace each record of one kind (``PROGRAMME_KINDS``) by its key: a
+    programme by its code, a quota by (programme, regency), enrolment by (month,
+    programme, regency), a commitment by (year, regency)."""
+    spec = _PROGRAMME_KIND_OF.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown programme import kind: {kind!r}")
+    return _records_save(spec, records, context)
+
+
+programmes_save = partial(programme_records_save, kind="programmes")
+programme_quotas_save = partial(programme_records_save, kind="programme_quotas")
+programme_enrolment_save = partial(programme_records_save, kind="programme_enrolment")
+commitments_save = partial(programme_records_save, kind="commitments")
 
 
 def programme_apply_import(
@@ -1451,28 +1434,9 @@ def programme_apply_import(
 
     ``kind`` is one of ``PROGRAMME_KINDS``; the command line and the web upload share this.
     """
-    context = context or WriteContext()
-    if kind == "programmes":
-        programmes = cast(Sequence[ProgrammeRecord], records)
-        if dry_run:
-            return _programme_plan(programmes).result
-        return programmes_save(records=programmes, context=context)
-    if kind == "programme_quotas":
-        quotas = cast(Sequence[QuotaRecord], records)
-        if dry_run:
-            return _quota_plan(quotas).result
-        return programme_quotas_save(records=quotas, context=context)
-    if kind == "programme_enrolment":
-        enrolment = cast(Sequence[EnrolmentRecord], records)
-        if dry_run:
-            return _enrolment_plan(enrolment).result
-        return programme_enrolment_save(records=enrolment, context=context)
-    if kind == "commitments":
-        commitments = cast(Sequence[CommitmentRecord], records)
-        if dry_run:
-            return _commitment_plan(commitments).result
-        return commitments_save(records=commitments, context=context)
-    raise ValueError(f"unknown programme import kind: {kind!r}")
+    if dry_run and kind in _PROGRAMME_KIND_OF:
+        return _PROGRAMME_KIND_OF[kind].plan(records).result
+    return programme_records_save(kind=kind, records=records, context=context)
 
 
 @transaction.atomic
@@ -1484,44 +1448,29 @@ def programme_object_delete(
     """Delete one programme object (from the Django admin), logging what it held."""
     if isinstance(instance, Programme):
         values = {name: getattr(instance, name) for name in _PROGRAMME_FIELDS}
-        change = Change(
-            instance.year, instance.funder_id, None, instance.code, _programme_text(values), ""
-        )
-        entity = ENTITY_PROGRAMME
+        text = _programme_text(values)
+        change = Change(instance.year, instance.funder_id, None, instance.code, text, "")
     elif isinstance(instance, ProgrammeQuota):
-        change = Change(
-            instance.programme.year,
-            instance.region_id,
-            None,
-            f"{instance.programme.code}/{instance.region_id}",
-            str(instance.quota),
-            "",
-        )
-        entity = ENTITY_PROGRAMME_QUOTA
+        key = _quota_key(instance.programme.code, instance.region_id)
+        quota = str(instance.quota)
+        change = Change(instance.programme.year, instance.region_id, None, key, quota, "")
     elif isinstance(instance, ProgrammeEnrolment):
-        change = Change(
-            instance.year,
-            instance.region_id,
-            None,
-            f"{instance.year}-{instance.month:02d}/{instance.programme.code}/{instance.region_id}",
-            str(instance.enrolled),
-            "",
-            month=instance.month,
-        )
-        entity = ENTITY_PROGRAMME_ENROLMENT
+        year, month = instance.year, instance.month
+        key = _enrolment_key(year, month, instance.programme.code, instance.region_id)
+        enrolled = str(instance.enrolled)
+        change = Change(year, instance.region_id, None, key, enrolled, "", month=month)
     else:
         values = {name: getattr(instance, name) for name in _COMMITMENT_FIELDS}
-        change = Change(
-            instance.year,
-            instance.region_id,
-            None,
-            f"{instance.year}/{instance.region_id}",
-            _commitment_text(values),
-            "",
-        )
-        entity = ENTITY_COMMITMENT
+        key = f"{instance.year}/{instance.region_id}"
+        change = Change(instance.year, instance.region_id, None, key, _commitment_text(values), "")
     instance.delete()
-    _log_changes(context, entity=entity, field="deleted", changes=[change])  # fmt: skip
+    entity = {
+        Programme: ENTITY_PROGRAMME,
+        ProgrammeQuota: ENTITY_PROGRAMME_QUOTA,
+        ProgrammeEnrolment: ENTITY_PROGRAMME_ENROLMENT,
+        RegencyCommitment: ENTITY_COMMITMENT,
+    }[type(instance)]
+    _log_changes(context, entity=entity, field="deleted", changes=[change])
 
 
 # --- admin writes ---
@@ -1971,15 +1920,15 @@ def subscription_save(
                 % {"kind": dict(Subscription.Kind.choices).get(kind, kind), "scope": scope_code}
             )
         )
-    subscription.scope_code = scope_code
-    subscription.kind = kind
-    subscription.probability_threshold = (
-        probability_threshold if kind == Subscription.Kind.EARLY_WARNING else None
-    )
-    subscription.days_after_month_end = days_after_month_end
-    subscription.active = active
-    subscription.full_clean(exclude=["user"])
-    subscription.save()
+    early = kind == Subscription.Kind.EARLY_WARNING
+    values = {
+        "scope_code": scope_code,
+        "kind": kind,
+        "probability_threshold": probability_threshold if early else None,
+        "days_after_month_end": days_after_month_end,
+        "active": active,
+    }
+    _save_fields(subscription, values, exclude=["user"])
     new = _subscription_text(subscription)
     if new != old:
         _log_subscription(_web_context(user, context), subscription, old=old, new=new)

@@ -169,6 +169,12 @@ class DashboardData:
     workforce: pd.DataFrame
 
     @property
+    def active_by_period(self) -> dict[Period, int]:
+        """The scope's active participants by month, from ``series``."""
+        columns = (self.series["year"], self.series["month"], self.series["active"])
+        return {Period(int(y), int(m)): int(a) for y, m, a in zip(*columns, strict=True)}
+
+    @property
     def ucj(self) -> CoverageSummary:
         return self.summary if self.basis == Basis.UCJ else self.other
 

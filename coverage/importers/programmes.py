@@ -21,8 +21,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import Any
 
-from django.utils import timezone
 from django.utils.formats import number_format
 
 from ..calculations import Period
@@ -36,24 +37,9 @@ from ..programme_records import (
 )
 from ..programmes import DEFAULT_CONTRIBUTION_IDR
 from ..services import PROGRAMME_KINDS
-from .messages import (
-    CELL_TOO_LONG,
-    CONTRIBUTION_ZERO,
-    COVERED_OVER_TOTAL,
-    END_BEFORE_START,
-    ENROLMENT_OUTSIDE,
-    FILE_UNKNOWN_KIND,
-    NO_QUOTA,
-    PERIOD_FORMAT,
-    PERIOD_MONTH,
-    PERIOD_YEAR,
-    PROGRAMME_CODE_FORMAT,
-    PROGRAMME_UNKNOWN,
-    REGION_OR_PROVINCE_UNKNOWN,
-    REGION_UNKNOWN,
-)
-from .readers import FileProblem, Layout, echo, file_error, read_header, read_rows
-from .rows import MAX_YEAR, MIN_YEAR, ImportResult, ReferenceCodes, RowParser
+from . import messages as msg
+from .readers import Layout, echo
+from .rows import MAX_YEAR, MIN_YEAR, ImportResult, ReferenceCodes, RowParser, run_parser
 
 __all__ = ["LAYOUTS", "PROGRAMME_KINDS", "ProgrammeReference", "parse_programme_file"]
 
@@ -127,50 +113,26 @@ def parse_programme_file(
     programmes: ProgrammeReference | None = None,
 ) -> ImportResult:
     """Validate a whole programme file; its records, or every error in it (see ``parse_file``)."""
-    result = ImportResult(kind=kind)
-    try:
-        if kind not in LAYOUTS:
-            raise file_error(
-                FILE_UNKNOWN_KIND % {"kind": kind, "kinds": ", ".join(PROGRAMME_KINDS)}
-            )
-        layout = LAYOUTS[kind]
-        rows = read_rows(name=name, data=data)
-        header = read_header(rows, layout)
-        parser = _ProgrammeRowParser(
-            kind=kind,
-            layout=layout,
-            header=header,
-            today=today or timezone.localdate(),
-            reference=reference or ReferenceCodes.load(),
-            programmes=programmes or ProgrammeReference.load(),
-        )
-        parser.run(rows, result)
-    except FileProblem as problem:
-        result.errors.extend(problem.errors)
-    if result.errors:
-        result.records = []
-    return result
+    return run_parser(
+        kind=kind,
+        name=name,
+        data=data,
+        layouts=LAYOUTS,
+        today=today,
+        reference=reference,
+        parser_type=partial(_ProgrammeRowParser, programmes=programmes),
+    )
 
 
 class _ProgrammeRowParser(RowParser):
     """The shared row machinery (cells, formulas, duplicates) with the programme builders."""
 
-    def __init__(
-        self,
-        *,
-        kind: str,
-        layout: Layout,
-        header: list[str],
-        today: date,
-        reference: ReferenceCodes,
-        programmes: ProgrammeReference,
-    ) -> None:
+    def __init__(self, *, kind: str, programmes: ProgrammeReference | None, **base: Any) -> None:
+        """``base``: the layout, header, today and reference codes, as ``RowParser`` takes."""
         # The base class knows only its own kinds' builders; ours replace its choice.
-        super().__init__(
-            kind="workforce", layout=layout, header=header, today=today, reference=reference
-        )
+        super().__init__(kind="workforce", **base)
         self.kind = kind
-        self.programmes = programmes
+        self.programmes = programmes or ProgrammeReference.load()
         builders: dict[str, Callable[[], ProgrammeImportRecord | None]] = {
             "programmes": self._programme,
             "programme_quotas": self._quota,
@@ -187,16 +149,16 @@ class _ProgrammeRowParser(RowParser):
         match = _PERIOD_RE.match(value)
         shown = echo(value)
         if not match:
-            self.fail(column, PERIOD_FORMAT % {"value": shown})
+            self.fail(column, msg.PERIOD_FORMAT % {"value": shown})
             return None
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            self.fail(column, PERIOD_MONTH % {"value": shown})
+            self.fail(column, msg.PERIOD_MONTH % {"value": shown})
             return None
         if not MIN_YEAR <= year <= MAX_YEAR:
             self.fail(
                 column,
-                PERIOD_YEAR % {"value": shown, "min": MIN_YEAR, "max": MAX_YEAR},
+                msg.PERIOD_YEAR % {"value": shown, "min": MIN_YEAR, "max": MAX_YEAR},
             )
             return None
         return Period(year, month)
@@ -209,32 +171,32 @@ class _ProgrammeRowParser(RowParser):
         if len(value) > MAX_CODE_LENGTH or not _CODE_RE.match(value):
             self.fail(
                 column,
-                PROGRAMME_CODE_FORMAT % {"value": echo(value), "limit": MAX_CODE_LENGTH},
+                msg.PROGRAMME_CODE_FORMAT % {"value": echo(value), "limit": MAX_CODE_LENGTH},
             )
             return None
         if stored and value not in self.programmes.months:
-            self.fail(column, PROGRAMME_UNKNOWN % {"value": echo(value)})
+            self.fail(column, msg.PROGRAMME_UNKNOWN % {"value": echo(value)})
             return None
         return value
 
     def _region(self) -> str | None:
-        return self.code("region_code", known=self.reference.regions, message=REGION_UNKNOWN)
+        return self.code("region_code", known=self.reference.regions, message=msg.REGION_UNKNOWN)
 
     def _programme(self) -> ProgrammeRecord | None:
         code = self._programme_code("code", stored=False)
         name = self.text("name", required=True)
         funder = self.code(
-            "funder", known=self.regions_and_province, message=REGION_OR_PROVINCE_UNKNOWN
+            "funder", known=self.regions_and_province, message=msg.REGION_OR_PROVINCE_UNKNOWN
         )
         year = self.year("year")
         budget = self.integer("budget_idr", limit=MAX_BUDGET_IDR)
         contribution = self.integer("contribution_idr", limit=MAX_CONTRIBUTION_IDR, required=False)
         if contribution == 0:
-            self.fail("contribution_idr", CONTRIBUTION_ZERO % {"value": "'0'"})
+            self.fail("contribution_idr", msg.CONTRIBUTION_ZERO % {"value": "'0'"})
         start = self._month("start_period")
         end = self._month("end_period")
         if start is not None and end is not None and end < start:
-            self.fail("end_period", END_BEFORE_START % {"start": start, "end": end})
+            self.fail("end_period", msg.END_BEFORE_START % {"start": start, "end": end})
         if self.failed or code is None or funder is None or year is None or budget is None:
             return None
         if start is None or end is None:
@@ -271,12 +233,12 @@ class _ProgrammeRowParser(RowParser):
             if not start <= month <= end:
                 self.fail(
                     "period",
-                    ENROLMENT_OUTSIDE
+                    msg.ENROLMENT_OUTSIDE
                     % {"value": str(month), "programme": programme, "start": start, "end": end},
                 )
         known = programme is not None and region is not None
         if known and (programme, region) not in self.programmes.quotas:
-            self.fail("region_code", NO_QUOTA % {"programme": programme, "region": region})
+            self.fail("region_code", msg.NO_QUOTA % {"programme": programme, "region": region})
         if self.failed or period is None or programme is None or region is None:
             return None
         if enrolled is None:
@@ -294,14 +256,14 @@ class _ProgrammeRowParser(RowParser):
         region = self._region()
         regulation = self.text("regulation", required=False)
         if len(regulation) > MAX_REGULATION_LENGTH:
-            self.fail("regulation", CELL_TOO_LONG % {"limit": MAX_REGULATION_LENGTH})
+            self.fail("regulation", msg.CELL_TOO_LONG % {"limit": MAX_REGULATION_LENGTH})
         budget = self.integer("budget_idr", limit=MAX_BUDGET_IDR)
         total = self.integer("village_apparatus_total", limit=MAX_WORKERS)
         covered = self.integer("village_apparatus_covered", limit=MAX_WORKERS)
         if total is not None and covered is not None and covered > total:
             self.fail(
                 "village_apparatus_covered",
-                COVERED_OVER_TOTAL
+                msg.COVERED_OVER_TOTAL
                 % {
                     "covered": number_format(covered, force_grouping=True),
                     "total": number_format(total, force_grouping=True),

@@ -21,29 +21,7 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from openpyxl import Workbook, load_workbook
 
-from .messages import (
-    COLUMN_DUPLICATED,
-    COLUMN_MISSING,
-    COLUMN_UNKNOWN,
-    FILE_BAD_EXTENSION,
-    FILE_BROKEN_CSV,
-    FILE_CSV_NOT_TEXT,
-    FILE_EMPTY,
-    FILE_NOT_UTF8,
-    FILE_NOT_XLSX,
-    FILE_TOO_LARGE,
-    FILE_XLSX_BINARY,
-    FILE_XLSX_EXTERNAL,
-    FILE_XLSX_MACRO,
-    FILE_XLSX_NESTED,
-    FILE_XLSX_RATIO,
-    FILE_XLSX_SHARED_STRINGS,
-    FILE_XLSX_TOO_BIG_UNPACKED,
-    FILE_XLSX_TOO_MANY_PARTS,
-    HEADER_MISSING,
-    LINE_ROW,
-    LINE_ROW_COLUMN,
-)
+from . import messages as msg
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
@@ -111,9 +89,9 @@ class RowError:
         if self.row is None:
             return self.message
         if self.column is None:
-            return str(LINE_ROW % {"row": self.row, "message": self.message})
+            return str(msg.LINE_ROW % {"row": self.row, "message": self.message})
         return str(
-            LINE_ROW_COLUMN % {"row": self.row, "column": self.column, "message": self.message}
+            msg.LINE_ROW_COLUMN % {"row": self.row, "column": self.column, "message": self.message}
         )
 
 
@@ -133,7 +111,7 @@ def size_error(size: int) -> RowError | None:
     """The error for a file of ``size`` bytes, checked before reading an upload or a path."""
     if size <= MAX_FILE_BYTES:
         return None
-    message = FILE_TOO_LARGE % {
+    message = msg.FILE_TOO_LARGE % {
         # Rounded up, so that a file just over the limit never reads as "10,0 MB".
         "size": number_format(math.ceil(size * 10 / (1024 * 1024)) / 10, 1),
         "limit": MAX_FILE_BYTES // (1024 * 1024),
@@ -148,9 +126,9 @@ def read_rows(*, name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise FileProblem([too_large])
     extension = PurePath(name).suffix.lower()
     if extension not in EXTENSIONS:
-        raise file_error(FILE_BAD_EXTENSION % {"extension": extension or name})
+        raise file_error(msg.FILE_BAD_EXTENSION % {"extension": extension or name})
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise file_error(FILE_EMPTY)
+        raise file_error(msg.FILE_EMPTY)
     if extension == ".xlsx":
         return _xlsx_rows(data)
     return _csv_rows(data)
@@ -158,15 +136,15 @@ def read_rows(*, name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise file_error(FILE_CSV_NOT_TEXT)
+        raise file_error(msg.FILE_CSV_NOT_TEXT)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise file_error(FILE_NOT_UTF8, row=1)  # UTF-16, Excel's "Unicode Text"
+        raise file_error(msg.FILE_NOT_UTF8, row=1)  # UTF-16, Excel's "Unicode Text"
     if b"\x00" in data:
-        raise file_error(FILE_CSV_NOT_TEXT)
+        raise file_error(msg.FILE_CSV_NOT_TEXT)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise file_error(FILE_NOT_UTF8, row=data[: exc.start].count(b"\n") + 1) from exc
+        raise file_error(msg.FILE_NOT_UTF8, row=data[: exc.start].count(b"\n") + 1) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -182,7 +160,7 @@ def _numbered_csv(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]
         except StopIteration:
             return
         except csv.Error as exc:
-            raise file_error(FILE_BROKEN_CSV % {"reason": exc}, row=row) from exc
+            raise file_error(msg.FILE_BROKEN_CSV % {"reason": exc}, row=row) from exc
         yield row, cells
         row += 1
 
@@ -208,31 +186,31 @@ def archive_problem(
     names = [member.name.replace("\\", "/").lower() for member in members]
     types = content_types.lower()
     if any(type_ in types for type_ in _BINARY_CONTENT_TYPES) or "xl/workbook.bin" in names:
-        return FILE_XLSX_BINARY
+        return msg.FILE_XLSX_BINARY
     if any(part in name for name in names for part in _MACRO_PARTS) or any(
         type_ in types for type_ in _MACRO_CONTENT_TYPES
     ):
-        return FILE_XLSX_MACRO
+        return msg.FILE_XLSX_MACRO
     if any(name.startswith(_EXTERNAL_PARTS) for name in names) or any(
         type_ in types for type_ in _EXTERNAL_CONTENT_TYPES
     ):
-        return FILE_XLSX_EXTERNAL
+        return msg.FILE_XLSX_EXTERNAL
     for member, name in zip(members, names, strict=True):
         if name.startswith(_EMBEDDED_PARTS) or name.endswith(_NESTED_ARCHIVE_SUFFIXES):
-            return FILE_XLSX_NESTED % {"part": echo(member.name)}
+            return msg.FILE_XLSX_NESTED % {"part": echo(member.name)}
     if len(members) > XLSX_MAX_MEMBERS:
-        return FILE_XLSX_TOO_MANY_PARTS % {"count": len(members), "limit": XLSX_MAX_MEMBERS}
+        return msg.FILE_XLSX_TOO_MANY_PARTS % {"count": len(members), "limit": XLSX_MAX_MEMBERS}
     if sum(member.unpacked for member in members) > XLSX_MAX_UNPACKED_BYTES:
-        return FILE_XLSX_TOO_BIG_UNPACKED % {"limit": XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)}
+        return msg.FILE_XLSX_TOO_BIG_UNPACKED % {"limit": XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)}
     for member, name in zip(members, names, strict=True):
         if name == "xl/sharedstrings.xml" and member.unpacked > XLSX_MAX_SHARED_STRINGS_BYTES:
-            return FILE_XLSX_SHARED_STRINGS % {
+            return msg.FILE_XLSX_SHARED_STRINGS % {
                 "limit": XLSX_MAX_SHARED_STRINGS_BYTES // (1024 * 1024)
             }
         if member.unpacked > XLSX_RATIO_FROM_BYTES and (
             member.unpacked > XLSX_MAX_RATIO * max(member.compressed, 1)
         ):
-            return FILE_XLSX_RATIO % {
+            return msg.FILE_XLSX_RATIO % {
                 "part": echo(member.name),
                 "ratio": number_format(member.unpacked // max(member.compressed, 1),
                                        force_grouping=True),
@@ -269,29 +247,29 @@ def _check_archive(data: bytes) -> None:
                     first = True
                     while chunk := stream.read(XLSX_READ_CHUNK):
                         if first and chunk.startswith(_ARCHIVE_MAGIC):
-                            raise file_error(FILE_XLSX_NESTED % {"part": echo(info.filename)})
+                            raise file_error(msg.FILE_XLSX_NESTED % {"part": echo(info.filename)})
                         first = False
                         unpacked += len(chunk)
                         if unpacked > XLSX_MAX_UNPACKED_BYTES:
                             raise file_error(
-                                FILE_XLSX_TOO_BIG_UNPACKED
+                                msg.FILE_XLSX_TOO_BIG_UNPACKED
                                 % {"limit": XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)}
                             )
     except FileProblem:
         raise
     except Exception as exc:  # a damaged archive: bad checksum, truncated part, bad header
-        raise file_error(FILE_NOT_XLSX) from exc
+        raise file_error(msg.FILE_NOT_XLSX) from exc
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise file_error(FILE_NOT_XLSX)
+        raise file_error(msg.FILE_NOT_XLSX)
     _check_archive(data)
     try:
         # data_only=False: a formula arrives as its text ("=SUM(…)") and is rejected.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise file_error(FILE_NOT_XLSX) from exc
+        raise file_error(msg.FILE_NOT_XLSX) from exc
     return _sheet_rows(workbook)
 
 
@@ -299,7 +277,7 @@ def _sheet_rows(workbook: Workbook) -> Iterator[tuple[int, list[str]]]:
     """The first sheet is the data, whatever it is called."""
     try:
         if not workbook.worksheets:
-            raise file_error(FILE_EMPTY)
+            raise file_error(msg.FILE_EMPTY)
         sheet = workbook.worksheets[0]
         # Read-only mode trusts the sheet's stored <dimension>, which a program may
         # write wrong: rows beyond it would be dropped without a word. Forget it and
@@ -312,7 +290,7 @@ def _sheet_rows(workbook: Workbook) -> Iterator[tuple[int, list[str]]]:
     except FileProblem:
         raise
     except Exception as exc:  # a damaged sheet part surfaces only while streaming
-        raise file_error(FILE_NOT_XLSX) from exc
+        raise file_error(msg.FILE_NOT_XLSX) from exc
     finally:
         workbook.close()
 
@@ -349,26 +327,26 @@ def read_header(rows: Iterator[tuple[int, list[str]]], layout: Layout) -> list[s
     """The normalised column names; problems with them are reported on row 1."""
     first = next(rows, None)
     if first is None:
-        raise file_error(FILE_EMPTY)
+        raise file_error(msg.FILE_EMPTY)
     header = [cell.strip().lower() for cell in first[1]]
     while header and not header[-1]:
         header.pop()
     expected = ", ".join(layout.columns)
     if not set(header) & set(layout.columns):
-        raise file_error(HEADER_MISSING % {"columns": expected}, row=1)
+        raise file_error(msg.HEADER_MISSING % {"columns": expected}, row=1)
     errors: list[RowError] = []
     seen: set[str] = set()
     for column in header:
         if not column:
             continue  # reported only if the column holds data, see RowParser
         if column in seen:
-            errors.append(RowError(1, column, str(COLUMN_DUPLICATED)))
+            errors.append(RowError(1, column, str(msg.COLUMN_DUPLICATED)))
         elif column not in layout.columns:
-            errors.append(RowError(1, column, str(COLUMN_UNKNOWN % {"columns": expected})))
+            errors.append(RowError(1, column, str(msg.COLUMN_UNKNOWN % {"columns": expected})))
         seen.add(column)
     for column in layout.required:
         if column not in seen:
-            errors.append(RowError(1, column, str(COLUMN_MISSING)))
+            errors.append(RowError(1, column, str(msg.COLUMN_MISSING)))
     if errors:
         raise FileProblem(errors)
     return header

@@ -11,7 +11,7 @@ store can become an injection when exported again.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,39 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from ..models import PROVINCE_CODE, Basis, Branch, Region, ScopeType, Sector, Segment
 from ..records import ParticipantRecord, TargetRecord, WorkforceRecord
-from .messages import (
-    BASIS_UNKNOWN,
-    CELL_FORMULA,
-    CELL_FRACTION,
-    CELL_NEGATIVE,
-    CELL_NOT_INTEGER,
-    CELL_OUTSIDE_HEADER,
-    CELL_REQUIRED,
-    CELL_THOUSANDS,
-    CELL_TOO_BIG,
-    CELL_TOO_LONG,
-    COLUMN_UNNAMED,
-    FILE_HEADER_ONLY,
-    FILE_TOO_MANY_ROWS,
-    FILE_UNKNOWN_KIND,
-    PCT_FORMAT,
-    PCT_PRECISION,
-    PCT_RANGE,
-    PERIOD_FORMAT,
-    PERIOD_FUTURE,
-    PERIOD_MONTH,
-    PERIOD_YEAR,
-    REGION_OR_PROVINCE_UNKNOWN,
-    REGION_UNKNOWN,
-    ROW_DUPLICATED,
-    SCOPE_UNKNOWN,
-    SECTOR_UNKNOWN,
-    SEGMENT_UNKNOWN,
-    TARGET_EMPTY,
-    WARNING_BLANK_ROWS,
-    WARNING_NO_NONACTIVE,
-    YEAR_FORMAT,
-)
+from . import messages as msg
 from .readers import FileProblem, Layout, RowError, echo, file_error, read_header, read_rows
 
 MAX_DATA_ROWS = 200_000
@@ -158,15 +126,34 @@ def parse_file(
     ``today`` (default: today in ``TIME_ZONE``) bounds the latest month a count
     may be reported for; ``reference`` defaults to the codes in the database.
     """
+    return run_parser(
+        kind=kind, name=name, data=data, layouts=LAYOUTS, today=today, reference=reference
+    )
+
+
+def run_parser(
+    *,
+    kind: str,
+    name: str,
+    data: bytes,
+    layouts: Mapping[str, Layout],
+    today: date | None,
+    reference: ReferenceCodes | None,
+    parser_type: Callable[..., RowParser] | None = None,
+) -> ImportResult:
+    """Read a file of ``kind`` (one of ``layouts``), check its header and run the row
+    parser over it: its records, or every error in it (then no records: an import is
+    all or nothing)."""
     result = ImportResult(kind=kind)
     try:
-        layout = _layout(kind)
+        if kind not in layouts:
+            raise file_error(msg.FILE_UNKNOWN_KIND % {"kind": kind, "kinds": ", ".join(layouts)})
+        layout = layouts[kind]
         rows = read_rows(name=name, data=data)
-        header = read_header(rows, layout)
-        parser = RowParser(
+        parser = (parser_type or RowParser)(
             kind=kind,
             layout=layout,
-            header=header,
+            header=read_header(rows, layout),
             today=today or timezone.localdate(),
             reference=reference or ReferenceCodes.load(),
         )
@@ -176,12 +163,6 @@ def parse_file(
     if result.errors:
         result.records = []
     return result
-
-
-def _layout(kind: str) -> Layout:
-    if kind not in LAYOUTS:
-        raise file_error(FILE_UNKNOWN_KIND % {"kind": kind, "kinds": ", ".join(KINDS)})
-    return LAYOUTS[kind]
 
 
 # A participant row's cleaned cells: (year, month), region, sector, segment, active, nonactive.
@@ -227,7 +208,7 @@ class RowParser:
 
     def run(self, rows: Iterator[tuple[int, list[str]]], result: ImportResult) -> None:
         if self.kind == "participants" and "nonactive" not in self.header:
-            result.warnings.append(str(WARNING_NO_NONACTIVE))
+            result.warnings.append(str(msg.WARNING_NO_NONACTIVE))
         first_row_of: dict[tuple[object, ...], int] = {}
         blank_rows: list[int] = []
         records: list[Record] = []
@@ -240,7 +221,7 @@ class RowParser:
             result.data_rows += 1
             if result.data_rows > MAX_DATA_ROWS:
                 raise file_error(
-                    FILE_TOO_MANY_ROWS
+                    msg.FILE_TOO_MANY_ROWS
                     % {
                         "limit": number_format(MAX_DATA_ROWS, force_grouping=True),
                         "count": MAX_DATA_ROWS,
@@ -262,20 +243,21 @@ class RowParser:
                         row,
                         "/".join(self.layout.key),
                         str(
-                            ROW_DUPLICATED % {"columns": ", ".join(self.layout.key), "first": first}
+                            msg.ROW_DUPLICATED
+                            % {"columns": ", ".join(self.layout.key), "first": first}
                         ),
                     )
                 )
                 continue
             records.append(record)
         if result.data_rows == 0:
-            raise file_error(FILE_HEADER_ONLY)
+            raise file_error(msg.FILE_HEADER_ONLY)
         if blank_rows:
             shown = ", ".join(str(row) for row in blank_rows[:10])
             if len(blank_rows) > 10:
                 shown += ", …"
             result.warnings.append(
-                str(WARNING_BLANK_ROWS % {"count": len(blank_rows), "rows": shown})
+                str(msg.WARNING_BLANK_ROWS % {"count": len(blank_rows), "rows": shown})
             )
         result.errors.extend(self.errors)
         result.records = records
@@ -283,10 +265,10 @@ class RowParser:
     def _check_stray_cells(self, cells: list[str]) -> None:
         for index in self.unnamed:
             if index < len(cells) and cells[index].strip():
-                self.fail(get_column_letter(index + 1), COLUMN_UNNAMED)
+                self.fail(get_column_letter(index + 1), msg.COLUMN_UNNAMED)
         for index in range(self.width, len(cells)):
             if cells[index].strip():
-                self.fail(get_column_letter(index + 1), CELL_OUTSIDE_HEADER)
+                self.fail(get_column_letter(index + 1), msg.CELL_OUTSIDE_HEADER)
 
     # Building blocks. Each returns None when the cell is empty or wrong; wrong
     # cells are recorded and mark the row as failed.
@@ -299,14 +281,14 @@ class RowParser:
         """The stripped cell ("" when empty), or None when it is a formula."""
         value = (self.cells.get(column) or "").strip()
         if value and (value[0] in "=@+-" or "|" in value) and _FORMULA_RE.search(value):
-            self.fail(column, CELL_FORMULA % {"value": echo(value)})
+            self.fail(column, msg.CELL_FORMULA % {"value": echo(value)})
             return None
         return value
 
     def required(self, column: str) -> str | None:
         value = self.raw(column)
         if value == "":
-            self.fail(column, CELL_REQUIRED)
+            self.fail(column, msg.CELL_REQUIRED)
             return None
         return value
 
@@ -317,18 +299,18 @@ class RowParser:
         if _INTEGER_RE.match(value):
             if len(value.lstrip("0")) <= len(str(limit)) and int(value) <= limit:
                 return int(value)
-            message = CELL_TOO_BIG % {
+            message = msg.CELL_TOO_BIG % {
                 "value": echo(value),
                 "limit": number_format(limit, force_grouping=True),
             }
         elif _NEGATIVE_RE.match(value):
-            message = CELL_NEGATIVE % {"value": echo(value)}
+            message = msg.CELL_NEGATIVE % {"value": echo(value)}
         elif _THOUSANDS_RE.match(value):
-            message = CELL_THOUSANDS % {"value": echo(value)}
+            message = msg.CELL_THOUSANDS % {"value": echo(value)}
         elif _FRACTION_RE.match(value):
-            message = CELL_FRACTION % {"value": echo(value)}
+            message = msg.CELL_FRACTION % {"value": echo(value)}
         else:
-            message = CELL_NOT_INTEGER % {"value": echo(value)}
+            message = msg.CELL_NOT_INTEGER % {"value": echo(value)}
         self.fail(column, message)
         return None
 
@@ -338,7 +320,9 @@ class RowParser:
             return None
         if _YEAR_RE.match(value) and MIN_YEAR <= int(value) <= MAX_YEAR:
             return int(value)
-        self.fail(column, YEAR_FORMAT % {"value": echo(value), "min": MIN_YEAR, "max": MAX_YEAR})
+        self.fail(
+            column, msg.YEAR_FORMAT % {"value": echo(value), "min": MIN_YEAR, "max": MAX_YEAR}
+        )
         return None
 
     def period(self, column: str) -> tuple[int, int] | None:
@@ -350,18 +334,18 @@ class RowParser:
             return known
         match = _PERIOD_RE.match(value)
         if not match:
-            self.fail(column, PERIOD_FORMAT % {"value": echo(value)})
+            self.fail(column, msg.PERIOD_FORMAT % {"value": echo(value)})
             return None
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            self.fail(column, PERIOD_MONTH % {"value": echo(value)})
+            self.fail(column, msg.PERIOD_MONTH % {"value": echo(value)})
         elif not MIN_YEAR <= year <= MAX_YEAR:
             self.fail(
-                column, PERIOD_YEAR % {"value": echo(value), "min": MIN_YEAR, "max": MAX_YEAR}
+                column, msg.PERIOD_YEAR % {"value": echo(value), "min": MIN_YEAR, "max": MAX_YEAR}
             )
         elif (year, month) > self.latest:
             latest = f"{self.latest[0]:04d}-{self.latest[1]:02d}"
-            self.fail(column, PERIOD_FUTURE % {"value": echo(value), "latest": latest})
+            self.fail(column, msg.PERIOD_FUTURE % {"value": echo(value), "latest": latest})
         else:
             self.periods[value] = (year, month)
             return year, month
@@ -388,7 +372,7 @@ class RowParser:
     def text(self, column: str, *, required: bool) -> str:
         value = self.required(column) if required else self.raw(column)
         if value and len(value) > MAX_TEXT_LENGTH:
-            self.fail(column, CELL_TOO_LONG % {"limit": MAX_TEXT_LENGTH})
+            self.fail(column, msg.CELL_TOO_LONG % {"limit": MAX_TEXT_LENGTH})
         return value or ""
 
     def percentage(self, column: str) -> Decimal | None:
@@ -398,17 +382,19 @@ class RowParser:
         match = _PCT_RE.match(value)
         if not match:
             if _NEGATIVE_RE.match(value):
-                self.fail(column, PCT_RANGE % {"value": echo(value)})
+                self.fail(column, msg.PCT_RANGE % {"value": echo(value)})
             else:
-                self.fail(column, PCT_FORMAT % {"value": echo(value)})
+                self.fail(column, msg.PCT_FORMAT % {"value": echo(value)})
             return None
         whole, fraction = match.group(1), match.group(2) or ""
         if len(fraction) > PCT_DECIMAL_PLACES:
-            self.fail(column, PCT_PRECISION % {"value": echo(value), "places": PCT_DECIMAL_PLACES})
+            self.fail(
+                column, msg.PCT_PRECISION % {"value": echo(value), "places": PCT_DECIMAL_PLACES}
+            )
             return None
         pct = Decimal(f"{whole}.{fraction}") if fraction else Decimal(whole)
         if not Decimal(0) < pct <= Decimal(100):
-            self.fail(column, PCT_RANGE % {"value": echo(value)})
+            self.fail(column, msg.PCT_RANGE % {"value": echo(value)})
             return None
         return pct
 
@@ -459,12 +445,12 @@ class RowParser:
     def _participant_checked(self) -> _ParticipantCells | None:
         """Every cell through its validator, which records what is wrong."""
         period = self.period("period")
-        region = self.code("region_code", known=self.reference.regions, message=REGION_UNKNOWN)
-        sector = self.code("sector_code", known=self.reference.sectors, message=SECTOR_UNKNOWN)
+        region = self.code("region_code", known=self.reference.regions, message=msg.REGION_UNKNOWN)
+        sector = self.code("sector_code", known=self.reference.sectors, message=msg.SECTOR_UNKNOWN)
         segment = self.code(
             "segment",
             known=self.reference.segments,
-            message=SEGMENT_UNKNOWN,
+            message=msg.SEGMENT_UNKNOWN,
             choices=self.segment_choices,
         )
         active = self.integer("active", limit=MAX_COUNT)
@@ -480,10 +466,10 @@ class RowParser:
         region: str | None = self.code(
             "region_code",
             known=self.regions_and_province,
-            message=REGION_OR_PROVINCE_UNKNOWN,
+            message=msg.REGION_OR_PROVINCE_UNKNOWN,
         )
         sector = self.code(
-            "sector_code", known=self.reference.sectors, message=SECTOR_UNKNOWN, required=False
+            "sector_code", known=self.reference.sectors, message=msg.SECTOR_UNKNOWN, required=False
         )
         basis = self._basis()
         workers = self.integer("workers", limit=MAX_WORKERS)
@@ -507,7 +493,7 @@ class RowParser:
         pct = self.percentage("target_pct")
         note = self.text("note", required=False)
         if count is None and pct is None and not self.failed:
-            self.fail("target_count", TARGET_EMPTY)
+            self.fail("target_count", msg.TARGET_EMPTY)
         if self.failed or year is None or scope is None or basis is None:
             return None
         return TargetRecord(
@@ -524,7 +510,7 @@ class RowParser:
         return self.code(
             "basis",
             known=self.bases,
-            message=BASIS_UNKNOWN,
+            message=msg.BASIS_UNKNOWN,
             choices=self.basis_choices,
         )
 
@@ -533,7 +519,7 @@ class RowParser:
         value = self.code(
             "scope",
             known=self.scopes,
-            message=SCOPE_UNKNOWN,
+            message=msg.SCOPE_UNKNOWN,
             branches=self.branch_choices,
         )
         if value is None:

@@ -26,6 +26,7 @@ from typing import Any
 import matplotlib
 from django.conf import settings
 from django.utils.translation import gettext as _
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
@@ -120,6 +121,30 @@ def month_label(period: Period) -> str:
     return datetime.date(period.year, period.month, 1).strftime("%m/%y")
 
 
+def plot_actual(axes: Axes, months: Sequence[Period], data: DashboardData, *, colour: str) -> None:
+    """The active participants reported up to the page's month: a line, a dot a month."""
+    by_period = data.active_by_period
+    xs = [i for i, month in enumerate(months) if month in by_period and month <= data.period]
+    axes.plot(
+        xs,
+        [by_period[months[i]] for i in xs],
+        color=colour,
+        linewidth=2,
+        marker="o",
+        markersize=2.5,
+        label=_("Peserta aktif"),
+    )
+
+
+def participants_axis(axes: Axes) -> None:
+    """A y axis of active participants from zero, in thousands marks, gridded."""
+    axes.yaxis.set_major_formatter(FuncFormatter(thousands))
+    axes.yaxis.set_major_locator(MaxNLocator(6))
+    axes.set_ylim(bottom=0)
+    axes.grid(axis="y", color=GRID, linewidth=0.6)
+    axes.set_ylabel(_("Peserta aktif"))
+
+
 def progress_chart(data: DashboardData) -> str:
     """Active participants per month against the target path and the projection.
 
@@ -129,24 +154,10 @@ def progress_chart(data: DashboardData) -> str:
     m = data.summary.metrics
     year = data.period.year
     months = [Period(year - 1, 1).shift(i) for i in range(24)]
-    by_period = {
-        Period(int(y), int(mo)): int(a)
-        for y, mo, a in zip(
-            data.series["year"], data.series["month"], data.series["active"], strict=True
-        )
-    }
+    by_period = data.active_by_period
     with new_figure(17.5, 7.2) as figure:
         axes = figure.add_subplot()
-        xs = [i for i, month in enumerate(months) if month in by_period and month <= data.period]
-        axes.plot(
-            xs,
-            [by_period[months[i]] for i in xs],
-            color=ACTUAL,
-            linewidth=2,
-            marker="o",
-            markersize=2.5,
-            label=_("Peserta aktif"),
-        )
+        plot_actual(axes, months, data, colour=ACTUAL)
         december = by_period.get(Period(year - 1, 12))
         if december is not None and m.target.count is not None:
             axes.plot(
@@ -184,11 +195,7 @@ def progress_chart(data: DashboardData) -> str:
         axes.set_xticks(range(24))
         axes.set_xticklabels([month_label(month) for month in months], rotation=90, fontsize=6.5)
         axes.set_xlim(-0.5, 23.5)
-        axes.yaxis.set_major_formatter(FuncFormatter(thousands))
-        axes.yaxis.set_major_locator(MaxNLocator(6))
-        axes.set_ylim(bottom=0)
-        axes.grid(axis="y", color=GRID, linewidth=0.6)
-        axes.set_ylabel(_("Peserta aktif"))
+        participants_axis(axes)
         axes.legend(loc="upper left", frameon=False, ncols=3, fontsize=7)
         figure.subplots_adjust(left=0.1, right=0.99, top=0.95, bottom=0.2)
         return figure_svg(figure)

@@ -6,14 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..calculations import Period
 from ..narrative import format_number, month_year
 from ..scenarios import HORIZON_MONTHS, NamedScenario, ScenarioResult, project_named
 from ..summaries import DashboardData
 from .charts import (
-    GRID,
     MUTED,
     PROJECTION,
     TARGET,
@@ -21,8 +19,9 @@ from .charts import (
     figure_svg,
     month_label,
     new_figure,
+    participants_axis,
+    plot_actual,
     svg_data_uri,
-    thousands,
 )
 from .tables import count_text, short
 
@@ -128,24 +127,9 @@ def scenario_chart(
     last = max([Period(year, 12), *reached])
     last = min(last, data.period.shift(36))
     months = [first.shift(i) for i in range(last.index - first.index + 1)]
-    by_period = {
-        Period(int(y), int(mo)): int(a)
-        for y, mo, a in zip(
-            data.series["year"], data.series["month"], data.series["active"], strict=True
-        )
-    }
     with new_figure(17.5, 8.0) as figure:
         axes = figure.add_subplot()
-        xs = [i for i, month in enumerate(months) if month in by_period and month <= data.period]
-        axes.plot(
-            xs,
-            [by_period[months[i]] for i in xs],
-            color=TEXT,
-            linewidth=2,
-            marker="o",
-            markersize=2.5,
-            label=_("Peserta aktif"),
-        )
+        plot_actual(axes, months, data, colour=TEXT)
         future = [i for i, month in enumerate(months) if month >= data.period]
         axes.plot(
             future,
@@ -181,11 +165,7 @@ def scenario_chart(
             [month_label(month) for month in months[::step]], rotation=90, fontsize=6.5
         )
         axes.set_xlim(-0.5, len(months) - 0.5)
-        axes.yaxis.set_major_formatter(FuncFormatter(thousands))
-        axes.yaxis.set_major_locator(MaxNLocator(6))
-        axes.set_ylim(bottom=0)
-        axes.grid(axis="y", color=GRID, linewidth=0.6)
-        axes.set_ylabel(_("Peserta aktif"))
+        participants_axis(axes)
         axes.legend(loc="lower right", frameon=False, ncols=2, fontsize=7)
         figure.subplots_adjust(left=0.1, right=0.99, top=0.97, bottom=0.17)
         return figure_svg(figure)

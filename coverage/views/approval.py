@@ -139,6 +139,16 @@ def _where(branch_code: str | None) -> str:
     return branch.name if branch else branch_code
 
 
+def _refusal(
+    request: AuthenticatedHttpRequest, branch_code: str | None, message: str
+) -> HttpResponse | None:
+    """The 403 page when the user may not approve or unlock ``branch_code`` (``None``: the
+    province); ``message`` names the place as ``%(where)s``."""
+    if can_approve(request.user, branch_code=branch_code):
+        return None
+    return _page(request, status=403, problem=message % {"where": _where(branch_code)})
+
+
 @role_required(Role.MANAGER)
 @require_POST
 def approve(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -147,13 +157,9 @@ def approve(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _page(request, status=400, problem=_("Permintaan persetujuan tidak valid."))
     period: Period = form.cleaned_data["period"]
     branch_code: str | None = form.cleaned_data["branch"]
-    if not can_approve(request.user, branch_code=branch_code):
-        return _page(
-            request,
-            status=403,
-            problem=_("Anda tidak berwenang menyetujui %(where)s.")
-            % {"where": _where(branch_code)},
-        )
+    refused = _refusal(request, branch_code, _("Anda tidak berwenang menyetujui %(where)s."))
+    if refused:
+        return refused
     if period > current_month():
         return _page(request, status=400, problem=_("Bulan yang belum tiba tidak dapat disetujui."))
     try:
@@ -185,13 +191,9 @@ def unlock(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _page(request, status=400, problem=message)
     period: Period = form.cleaned_data["period"]
     branch_code: str | None = form.cleaned_data["branch"]
-    if not can_approve(request.user, branch_code=branch_code):
-        return _page(
-            request,
-            status=403,
-            problem=_("Anda tidak berwenang membuka kunci %(where)s.")
-            % {"where": _where(branch_code)},
-        )
+    refused = _refusal(request, branch_code, _("Anda tidak berwenang membuka kunci %(where)s."))
+    if refused:
+        return refused
     scope_type = ScopeType.BRANCH if branch_code else ScopeType.PROVINCE
     if not MonthApproval.objects.filter(
         year=period.year, month=period.month, scope_type=scope_type, branch_id=branch_code

@@ -391,12 +391,7 @@ def _progress(data: DashboardData, separators: str) -> dict[str, Any]:
     metrics = data.summary.metrics
     year = data.period.year
     months = [Period(year - 1, 1).shift(i) for i in range(24)]
-    by_period = {
-        Period(int(y), int(m)): int(a)
-        for y, m, a in zip(
-            data.series["year"], data.series["month"], data.series["active"], strict=True
-        )
-    }
+    by_period = data.active_by_period
     actual = [by_period.get(month) if month <= data.period else None for month in months]
     december = by_period.get(Period(year - 1, 12))
     path: list[float | None] = [None] * 24

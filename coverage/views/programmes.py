@@ -9,23 +9,21 @@ The figures come from ``coverage.programmes`` (pure) through
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import programme_selectors, selectors
 from ..access import AuthenticatedHttpRequest, user_branch_codes
 from ..cache import cached
 from ..calculations import PROVINCE_CODE, Period
-from ..importers import ImportResult, RowError
 from ..importers.programmes import LAYOUTS, parse_programme_file
 from ..models import Basis, ChangeSource, ProgrammeEnrolment, Role
 from ..programme_charts import budget_figure, quota_enrolled_figure
@@ -40,11 +38,20 @@ from ..programmes import (
     region_shares,
     sort_league,
 )
-from ..services import PROGRAMME_KINDS, WriteContext, WriteResult, programme_apply_import
+from ..services import PROGRAMME_KINDS, WriteContext, programme_apply_import
 from ..summaries import SummaryError, load_coverage_summary, parse_period, resolve_period
 from .dashboard import _separators
 from .guards import problem, role_required
-from .upload import EXPIRED, stage_upload, staged_discard, staged_upload
+from .upload import (
+    EXPIRED,
+    Evaluation,
+    StagedUpload,
+    preview_context,
+    report_applied,
+    stage_upload,
+    staged_discard,
+    staged_upload,
+)
 
 NO_ENROLMENT = gettext_lazy("Belum ada data kepesertaan program pemda.")
 
@@ -301,20 +308,10 @@ def _user_id(request: AuthenticatedHttpRequest) -> int:
     return request.user.pk
 
 
-@dataclass
-class ProgrammeEvaluation:
-    parsed: ImportResult
-    errors: list[RowError] = field(default_factory=list)
-    result: WriteResult | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and self.result is not None
-
-
-def evaluate(*, kind: str, name: str, data: bytes) -> ProgrammeEvaluation:
+def evaluate(*, kind: str, name: str, data: bytes) -> Evaluation:
+    """A programme file checked and counted as the counts' upload is (no month checks)."""
     parsed = parse_programme_file(kind, name=name, data=data)
-    evaluation = ProgrammeEvaluation(parsed=parsed, errors=list(parsed.errors))
+    evaluation = Evaluation(parsed=parsed, errors=list(parsed.errors))
     if not evaluation.errors:
         records = cast(list[ProgrammeImportRecord], parsed.records)
         evaluation.result = programme_apply_import(kind, records, dry_run=True)
@@ -366,16 +363,9 @@ def programme_upload_preview(request: AuthenticatedHttpRequest, sha256: str) -> 
 
 
 def _preview_page(
-    request: HttpRequest, staged: Any, evaluation: ProgrammeEvaluation, *, status: int
+    request: HttpRequest, staged: StagedUpload, evaluation: Evaluation, *, status: int
 ) -> HttpResponse:
-    context = {
-        "staged": staged,
-        "kind_label": KIND_LABELS[staged.kind],
-        "evaluation": evaluation,
-        "errors": [str(error) for error in evaluation.errors],
-        "warnings": evaluation.parsed.warnings,
-        "size_kb": max(1, round(len(staged.data) / 1024)),
-    }
+    context = preview_context(staged, evaluation, kind_label=str(KIND_LABELS[staged.kind]))
     return render(request, "programmes/upload_preview.html", context, status=status)
 
 
@@ -400,20 +390,5 @@ def programme_upload_apply(request: AuthenticatedHttpRequest) -> HttpResponse:
     records = cast(list[ProgrammeImportRecord], evaluation.parsed.records)
     result = programme_apply_import(staged.kind, records, dry_run=False, context=context)
     staged_discard(user_id=_user_id(request), sha256=staged.sha256)
-    messages.success(
-        request,
-        ngettext(
-            "Berkas %(name)s diterapkan: %(created)s baris baru, %(updated)s diubah, "
-            "%(unchanged)s tidak berubah.",
-            "Berkas %(name)s diterapkan: %(created)s baris baru, %(updated)s diubah, "
-            "%(unchanged)s tidak berubah.",
-            result.created,
-        )
-        % {
-            "name": staged.name,
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-    )
+    report_applied(request, name=staged.name, result=result)
     return redirect(reverse("coverage:programme_upload"))

@@ -158,6 +158,40 @@ class Evaluation:
         return [check for check in self.checks if check.flagged]
 
 
+def preview_context(
+    staged: StagedUpload, evaluation: Evaluation, *, kind_label: str
+) -> dict[str, Any]:
+    """What every upload preview shows of the file: its kind, size, errors and warnings."""
+    return {
+        "staged": staged,
+        "kind_label": kind_label,
+        "evaluation": evaluation,
+        "errors": [str(error) for error in evaluation.errors],
+        "warnings": evaluation.parsed.warnings,
+        "size_kb": max(1, round(len(staged.data) / 1024)),
+    }
+
+
+def report_applied(request: HttpRequest, *, name: str, result: WriteResult) -> None:
+    """Tell the uploader what applying the file ``name`` changed."""
+    messages.success(
+        request,
+        ngettext(
+            "Berkas %(name)s diterapkan: %(created)s baris baru, %(updated)s diubah, "
+            "%(unchanged)s tidak berubah.",
+            "Berkas %(name)s diterapkan: %(created)s baris baru, %(updated)s diubah, "
+            "%(unchanged)s tidak berubah.",
+            result.created,
+        )
+        % {
+            "name": name,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+
+
 def kind_refusal(user: Any, kind: str) -> str:
     """Why ``user`` may not upload ``kind`` (empty: allowed)."""
     if kind == "participants":
@@ -377,12 +411,7 @@ def _preview_page(
     ]
     missing_names = {check.ack_name for check in missing}
     context = {
-        "staged": staged,
-        "kind_label": KIND_LABELS[staged.kind],
-        "evaluation": evaluation,
-        "errors": [str(error) for error in evaluation.errors],
-        "warnings": evaluation.parsed.warnings,
-        "size_kb": max(1, round(len(staged.data) / 1024)),
+        **preview_context(staged, evaluation, kind_label=KIND_LABELS[staged.kind]),
         "problem": problem,
         "checks": [
             {
@@ -454,22 +483,7 @@ def upload_apply(request: AuthenticatedHttpRequest) -> HttpResponse:
         evaluation.locked = error.message
         return _preview_page(request, staged, evaluation, status=409)
     staged_discard(user_id=request.user.pk, sha256=staged.sha256)
-    messages.success(
-        request,
-        ngettext(
-            "Berkas %(name)s diterapkan: %(created)s baris baru, %(updated)s diubah, "
-            "%(unchanged)s tidak berubah.",
-            "Berkas %(name)s diterapkan: %(created)s baris baru, %(updated)s diubah, "
-            "%(unchanged)s tidak berubah.",
-            result.created,
-        )
-        % {
-            "name": staged.name,
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-    )
+    report_applied(request, name=staged.name, result=result)
     return redirect(reverse("coverage:upload"))
 
 

@@ -7,7 +7,6 @@ from django.db import transaction
 
 from coverage import demo, services
 from coverage.models import ChangeSource
-from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
 
 
 class Command(BaseCommand):
@@ -18,41 +17,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = [
-            ParticipantRecord(
-                year=c.year,
-                month=c.month,
-                region_code=c.region_code,
-                sector_code=c.sector_code,
-                segment_code=c.segment_code,
-                active=c.active,
-                nonactive=c.nonactive,
-            )
-            for c in demo.demo_counts(seed=options["seed"])
-        ]
-        workforce = [
-            WorkforceRecord(
-                year=w.year,
-                region_code=w.region_code,
-                sector_code=w.sector_code,
-                basis=w.basis,
-                workers=w.workers,
-                source=w.source,
-            )
-            for w in demo.demo_workforce()
-        ]
-        targets = [
-            TargetRecord(
-                year=t.year,
-                scope_type=t.scope_type,
-                scope_code=t.scope_code,
-                basis=t.basis,
-                target_count=t.target_count,
-                target_pct=t.target_pct,
-                note=t.note,
-            )
-            for t in demo.demo_targets()
-        ]
+        counts = demo.demo_counts(seed=options["seed"])
+        workforce = demo.demo_workforce()
+        targets = demo.demo_targets()
         context = services.WriteContext(source=ChangeSource.DEMO, source_detail="load_demo")
         programmes, quotas, enrolment, commitments = demo.demo_programmes(seed=options["seed"])
         for label, result in (
