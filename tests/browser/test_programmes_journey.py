@@ -55,3 +55,18 @@ def test_league_table_sorts_by_a_column_link(demo_site, browser, watch: PageWatc
     assert not watch.console_errors
     assert not watch.outside_requests
     screenshot(page, "league")
+
+
+def test_methods_page_explains_and_backtests_on_the_demo_data(
+    demo_site, browser, watch: PageWatch
+) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(browser, watch)
+    page.goto(demo_site.url + "/")
+    with page.expect_navigation():
+        page.click("footer >> text=Metode & akurasi")
+    assert "Peluang" in page.inner_text("#peluang")
+    rows = page.locator("#table-backtest tbody tr")
+    assert rows.count() == 6  # horizons 1 to 6 months
+    assert not watch.console_errors
+    assert not watch.outside_requests
+    screenshot(page, "methods")
