@@ -151,9 +151,14 @@ class ReportingLedger:
         low = since.index if since is not None else None
         high = until.index if until is not None else None
         return frozenset(
-            Period.from_index(index)
-            for index in with_data - gaps
-            if (low is None or index >= low) and (high is None or index <= high)
+            map(
+                Period.from_index,
+                [
+                    index
+                    for index in with_data - gaps
+                    if (low is None or index >= low) and (high is None or index <= high)
+                ],
+            )
         )
 
     def default_period(self, region_codes: Collection[str]) -> Period | None:
