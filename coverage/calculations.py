@@ -386,8 +386,11 @@ def figures_by_sector(workforce: pd.DataFrame, *, basis: str) -> dict[str | None
     """
     rows = workforce[workforce["basis"] == basis]
     figures: dict[str | None, AreaFigures] = {}
-    regions = [PROVINCE_CODE if _missing(code) else str(code) for code in rows["region_code"]]
-    sectors = [None if _missing(code) else str(code) for code in rows["sector_code"]]
+    # plain lists (iterating the columns themselves costs a pandas call per value)
+    regions = [
+        PROVINCE_CODE if _missing(code) else str(code) for code in rows["region_code"].tolist()
+    ]
+    sectors = [None if _missing(code) else str(code) for code in rows["sector_code"].tolist()]
     years = rows["year"].astype("int64").tolist()  # plain ints, not numpy scalars
     workers = rows["workers"].astype("int64").tolist()
     for area, key, year, count in zip(regions, sectors, years, workers, strict=True):
