@@ -36,18 +36,19 @@ from .common import (
     with_database,
 )
 
-BENCHMARKS = ("pages", "national", "import", "pdf", "serve", "browser")
+BENCHMARKS = ("pages", "national", "forecast", "import", "pdf", "serve", "browser")
 NEEDS_DEMO = {"pages", "import", "pdf", "serve", "browser"}
 RESULTS_FILE = ROOT / "benchmarks" / "results.json"
 CHILD_TIMEOUT_S = 420.0
 
 
 def _task_module(task: str) -> ModuleType:
-    from . import browser, demo_setup, import_csv, national, pages, pdf, serve
+    from . import browser, demo_setup, forecast, import_csv, national, pages, pdf, serve
 
     modules: dict[str, ModuleType] = {
         "browser": browser,
         "demo-setup": demo_setup,
+        "forecast": forecast,
         "pages": pages,
         "national-load": national,
         "national": national,

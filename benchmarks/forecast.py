@@ -5,9 +5,13 @@ and each of the 22 regencies: 29 calls of ``coverage.forecast.forecast`` with 12
 monthly changes each and 10,000 paths. Timed for January (11 months to December,
 the most a forecast simulates) and April (8 months, the demo data's default month),
 with the draw of indices already remembered (as in a running server) and, once,
-without it (the first overview after a start). Pure computation: no database.
+without it (the first overview after a start); and as an overview really runs
+them: the province's forecast with its monthly band, and the December forecasts of
+the 28 branch and regency rows in one batch (``with_december_forecasts``), which the
+goal of issue #15 (≤ ~10 ms) is judged on. Pure computation: no database.
 
-Run alone: ``.venv/bin/python -m benchmarks.forecast``.
+Run as part of ``make bench`` or alone: ``.venv/bin/python -m benchmarks --only forecast``
+(or ``.venv/bin/python -m benchmarks.forecast``, which prints the rows).
 """
 
 from __future__ import annotations
@@ -17,12 +21,19 @@ import time
 import numpy as np
 
 from coverage import forecast as fc
-from coverage.calculations import Period
+from coverage.calculations import (
+    Denominator,
+    Period,
+    ResolvedTarget,
+    ScopeMetrics,
+    history_metrics,
+    with_december_forecasts,
+)
 
 from .common import Result, goal, load_average, measure, stats, timed
 
 TITLE = "Forecast simulation (province + 6 branches + 22 regencies)"
-COMMAND = ".venv/bin/python -m benchmarks.forecast"
+COMMAND = ".venv/bin/python -m benchmarks --only forecast"
 GOAL_MS = 10.0
 SCOPES = 29
 
@@ -49,6 +60,43 @@ def _overview(period: Period) -> None:
             changes=changes,
             months_remaining=12 - period.month,
         )
+
+
+def _area_metrics(period: Period) -> list[ScopeMetrics]:
+    """The 28 branch and regency rows of ``_scopes`` as a summary builds them: full
+    metrics from a year of history, the simulation left to the batch."""
+    metrics = []
+    for active, target, changes in _scopes()[1:]:
+        history = {period: active}
+        for back, change in enumerate(reversed(changes)):
+            month = period.shift(-back)
+            history[month.shift(-1)] = history[month] - change
+        metrics.append(
+            history_metrics(
+                period=period,
+                active_by_period=history,
+                nonactive=0,
+                denominator=Denominator(workers=target * 2, year=period.year),
+                target=ResolvedTarget(count=target, pct=None, source="set"),
+                simulate=False,
+            )
+        )
+    return metrics
+
+
+def _overview_as_served(period: Period, areas: list[ScopeMetrics]) -> None:
+    """What an uncached overview runs: the province's forecast with its monthly band,
+    and the December forecasts of its 28 branch and regency rows in one batch."""
+    active, target, changes = _scopes()[0]
+    fc.forecast(
+        period=period,
+        active=active,
+        target_count=target,
+        status="off_track",
+        changes=changes,
+        months_remaining=12 - period.month,
+    )
+    with_december_forecasts(areas)
 
 
 def _cpu_ms(period: Period, repeats: int) -> list[float]:
@@ -84,6 +132,10 @@ def run(*, quick: bool = False, database_url: str = "") -> Result:
         budget_s=30,
     )
     cpu = stats(_cpu_ms(january, repeats))
+    areas = _area_metrics(january)
+    served, _ = measure(
+        lambda: _overview_as_served(january, areas), warmup=2, repeats=repeats, budget_s=30
+    )
     rows = [
         {"measure": f"{SCOPES} forecasts, January (11 months simulated)", **jan},
         {"measure": f"{SCOPES} forecasts, January, CPU time of the thread", **cpu},
@@ -91,6 +143,11 @@ def run(*, quick: bool = False, database_url: str = "") -> Result:
         {"measure": f"{SCOPES} forecasts, January, first call (draw not yet remembered)"}
         | stats([cold_ms]),
         {"measure": "one forecast, January", **one},
+        {
+            "measure": "as an overview runs them, January: the province's forecast with "
+            "its band + the 28 rows' December forecasts in one batch",
+            **served,
+        },
     ]
     p50 = cpu["p50_ms"]
     return {
@@ -109,9 +166,10 @@ def run(*, quick: bool = False, database_url: str = "") -> Result:
             goal(
                 "Forecasts of an uncached overview (29 scopes, 11 months)",
                 f"≤ ~{GOAL_MS:.0f} ms",
-                f"p50 {p50:.1f} ms CPU (wall p50 {jan['p50_ms']:.1f} ms at load "
-                f"{load_before[0]:.1f})",
-                "met" if p50 <= GOAL_MS else "missed",
+                f"p50 {p50:.1f} ms CPU for 29 separate forecasts (wall p50 "
+                f"{jan['p50_ms']:.1f} ms at load {load_before[0]:.1f}); as an overview runs "
+                f"them (one with its band, 28 in a batch): wall p50 {served['p50_ms']:.1f} ms",
+                "met" if served["p50_ms"] <= GOAL_MS else "missed",
                 "per scope: gathering 110,000 drawn changes, their running sums and a "
                 "bucket count of them for the percentiles; a handful of passes over "
                 "the paths, each a few hundredths of a millisecond",

@@ -12,6 +12,7 @@ OUTPUT = ROOT / "docs" / "benchmarks.md"
 SECTION_TITLES = {
     "pages": "Page server time (demo data)",
     "national": "National scale",
+    "forecast": "Forecast simulation (province + 6 branches + 22 regencies)",
     "import": "CSV import",
     "pdf": "PDF report",
     "serve": "Serving throughput",

@@ -386,8 +386,11 @@ def figures_by_sector(workforce: pd.DataFrame, *, basis: str) -> dict[str | None
     """
     rows = workforce[workforce["basis"] == basis]
     figures: dict[str | None, AreaFigures] = {}
-    regions = [PROVINCE_CODE if _missing(code) else str(code) for code in rows["region_code"]]
-    sectors = [None if _missing(code) else str(code) for code in rows["sector_code"]]
+    # plain lists (iterating the columns themselves costs a pandas call per value)
+    regions = [
+        PROVINCE_CODE if _missing(code) else str(code) for code in rows["region_code"].tolist()
+    ]
+    sectors = [None if _missing(code) else str(code) for code in rows["sector_code"].tolist()]
     years = rows["year"].astype("int64").tolist()  # plain ints, not numpy scalars
     workers = rows["workers"].astype("int64").tolist()
     for area, key, year, count in zip(regions, sectors, years, workers, strict=True):
@@ -886,6 +889,7 @@ def coverage_summary(
     series: pd.DataFrame | None = None,
     with_areas: bool = True,
     ledger: ReportingLedger | None = None,
+    history: RegionHistory | None = None,
 ) -> CoverageSummary:
     """Headline metrics of ``scope`` plus its breakdown by branch, region, sector, segment.
 
@@ -898,7 +902,9 @@ def coverage_summary(
     otherwise it is summed from ``monthly``. ``with_areas=False`` leaves the branch
     and region breakdowns empty, for a summary read only for its headline (then
     ``monthly`` needs only the rows of ``period``). ``ledger`` says which regency
-    reported which month; without it, it is derived from ``monthly``.
+    reported which month; without it, it is derived from ``monthly``. ``history``
+    is ``RegionHistory(monthly)`` when the caller has built it already (a page's
+    summaries share one).
     """
     by_sector_figures = figures_by_sector(workforce, basis=basis)
     totals = by_sector_figures.get(None, {})
@@ -909,7 +915,7 @@ def coverage_summary(
     province_denominator = scope_denominator(totals, scope=province, year=period.year)
     province_spec = specs.get(("province", PROVINCE_CODE))
     region_figures = region_denominators(totals, year=period.year)
-    history = RegionHistory(monthly)
+    history = history or RegionHistory(monthly)
     window = period.shift(-CHANGES_LOOKBACK)  # the oldest month a run rate or change uses
     if ledger is None:
         from .completeness import ReportingLedger  # completeness imports this module
@@ -1152,6 +1158,25 @@ class RegionHistory:
 
     def nonactive_in(self, period: Period, region_codes: Collection[str]) -> int:
         return sum(self._nonactive.get(code, {}).get(period.index, 0) for code in region_codes)
+
+    def series(self, region_codes: Collection[str]) -> pd.DataFrame:
+        """``active_series(monthly, region_codes)``, summed from this history."""
+        active: dict[int, int] = {}
+        nonactive: dict[int, int] = {}
+        for code in region_codes:
+            for index, value in self._active.get(code, {}).items():
+                active[index] = active.get(index, 0) + value
+            for index, value in self._nonactive.get(code, {}).items():
+                nonactive[index] = nonactive.get(index, 0) + value
+        keys = sorted(active)
+        return pd.DataFrame(
+            {
+                "year": np.array([self._periods[i].year for i in keys], dtype=np.int64),
+                "month": np.array([self._periods[i].month for i in keys], dtype=np.int64),
+                "active": np.array([active[i] for i in keys], dtype=np.int64),
+                "nonactive": np.array([nonactive[i] for i in keys], dtype=np.int64),
+            }
+        )
 
 
 # --- the JSON contract ---------------------------------------------------------------

@@ -143,17 +143,26 @@ class ReportingLedger:
         """Months with data for the scope that are complete for it (from ``since``
         up to ``until``, both included, when given): the months in which one of its
         regencies reported, less those that one of them left out."""
-        with_data: set[int] = set()
-        gaps: set[int] = set()
-        for code in region_codes:
-            with_data.update(self._months_of.get(code, ()))
-            gaps.update(self._gaps_of.get(code, ()))
+        codes = list(region_codes)
+        with_data: set[int] = set().union(*(self._months_of.get(code, ()) for code in codes))
+        # A regency's own months are never gaps of its own (a page asks for each of its
+        # hundreds of regency rows): only a set of several can leave a month incomplete.
+        gaps: set[int] = (
+            set().union(*(self._gaps_of.get(code, ()) for code in codes))
+            if len(codes) > 1
+            else set()
+        )
         low = since.index if since is not None else None
         high = until.index if until is not None else None
         return frozenset(
-            Period.from_index(index)
-            for index in with_data - gaps
-            if (low is None or index >= low) and (high is None or index <= high)
+            map(
+                Period.from_index,
+                [
+                    index
+                    for index in with_data - gaps
+                    if (low is None or index >= low) and (high is None or index <= high)
+                ],
+            )
         )
 
     def default_period(self, region_codes: Collection[str]) -> Period | None:

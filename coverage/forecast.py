@@ -47,9 +47,7 @@ def monthly_changes(
     """active(m) − active(m−1) for m from t−11 to t where m and m−1 both have data and
     are complete (oldest first)."""
     changes: list[int] = []
-    for back in range(CHANGES_WINDOW - 1, -1, -1):
-        month = period.shift(-back)
-        before = month.shift(-1)
+    for before, month in _change_months(period):
         if (
             month in complete
             and before in complete
@@ -58,6 +56,14 @@ def monthly_changes(
         ):
             changes.append(int(active_by_period[month]) - int(active_by_period[before]))
     return tuple(changes)
+
+
+@functools.lru_cache(maxsize=64)
+def _change_months(period: Period) -> tuple[tuple[Period, Period], ...]:
+    """``(m − 1, m)`` for m from t−11 to t (a summary asks for hundreds of areas)."""
+    return tuple(
+        (period.shift(-back - 1), period.shift(-back)) for back in range(CHANGES_WINDOW - 1, -1, -1)
+    )
 
 
 @dataclass(frozen=True)

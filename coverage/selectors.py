@@ -12,8 +12,10 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import F, Min, QuerySet, Sum
+from django.db.models import BigIntegerField, F, Min, QuerySet, Sum
+from django.db.models.functions import Cast
 
+from .cache import cached
 from .calculations import Period, ReferenceFrames
 from .completeness import ReportingLedger
 from .models import (
@@ -66,8 +68,24 @@ def _frame(rows: list[tuple], columns: list[str], *, ints: Collection[str] = ())
     )
 
 
-def reference_frames() -> ReferenceFrames:
-    """Regions, branches, sectors and segments (a few dozen rows) as frames."""
+def _sum(field: str) -> Cast:
+    """``SUM(field)`` as a bigint: PostgreSQL sums a bigint column to ``numeric``,
+    which the driver hands over as ``Decimal`` (slow to convert by the ten
+    thousand); the cast makes it a plain integer, the same number."""
+    return Cast(Sum(field), output_field=BigIntegerField())
+
+
+def reference_frames(*, version: str | None = None) -> ReferenceFrames:
+    """Regions, branches, sectors and segments (a few dozen rows) as frames.
+
+    Kept under the data version, which every change of reference data bumps: a
+    dashboard request reads them twice (resolving its period and loading its data).
+    A caller that has read the ``version`` passes it (one query fewer).
+    """
+    return cached("reference-frames", compute=_reference_frames, version=version)
+
+
+def _reference_frames() -> ReferenceFrames:
     regions = _frame(
         list(Region.objects.order_by("bps_code").values_list("bps_code", "name", "branch_id")),
         ["region_code", "name", "branch_code"],
@@ -120,7 +138,7 @@ def monthly_region_totals(
         _totals_in(region_codes, until, since)
         .values("year", "month", "region_id")
         .order_by("year", "month", "region_id")
-        .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
+        .annotate(active_sum=_sum("active"), nonactive_sum=_sum("nonactive"))
         .values_list("year", "month", "region_id", "active_sum", "nonactive_sum")
     )
     return _frame(_fetch(rows), MONTHLY_COLUMNS, ints=("year", "month", "active", "nonactive"))
@@ -139,7 +157,7 @@ def monthly_scope_totals(
         _totals_in(region_codes, until, since)
         .values("year", "month")
         .order_by("year", "month")
-        .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
+        .annotate(active_sum=_sum("active"), nonactive_sum=_sum("nonactive"))
         .values_list("year", "month", "active_sum", "nonactive_sum")
     )
     return _frame(
@@ -157,7 +175,7 @@ def _active_by(
         .filter(year=period.year, month=period.month)
         .values(field)
         .order_by(field)
-        .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
+        .annotate(active_sum=_sum("active"), nonactive_sum=_sum("nonactive"))
         .values_list(field, "active_sum", "nonactive_sum")
     )
     return _frame(_fetch(rows), [column, "active", "nonactive"], ints=("active", "nonactive"))
@@ -175,7 +193,7 @@ def active_by_segment(*, period: Period, region_codes: Collection[str] | None) -
         .filter(year=period.year, month=period.month)
         .values("segment_id")
         .order_by("segment_id")
-        .annotate(active_sum=Sum("active"), nonactive_sum=Sum("nonactive"))
+        .annotate(active_sum=_sum("active"), nonactive_sum=_sum("nonactive"))
         .values_list("segment_id", "active_sum", "nonactive_sum")
     )
     return _frame(
@@ -192,7 +210,7 @@ def active_by_region_sector(
         .filter(year=period.year, month=period.month)
         .values("region_id", "sector_id")
         .order_by("region_id", "sector_id")
-        .annotate(active_sum=Sum("active"))
+        .annotate(active_sum=_sum("active"))
         .values_list("region_id", "sector_id", "active_sum")
     )
     return _frame(_fetch(rows), ["region_code", "sector_code", "active"], ints=("active",))
@@ -207,7 +225,7 @@ def monthly_segment_totals(
         _totals_in(region_codes, until, since)
         .values("year", "month", "segment_id")
         .order_by("year", "month", "segment_id")
-        .annotate(active_sum=Sum("active"))
+        .annotate(active_sum=_sum("active"))
         .values_list("year", "month", "segment_id", "active_sum")
     )
     return _frame(_fetch(rows), ["year", "month", "segment_code", "active"], ints=("active",))
@@ -324,20 +342,20 @@ def approval_state(*, period: Period, branch_codes: Collection[str] | None) -> s
     return "provisional"
 
 
-def reporting_ledger(*, since: Period | None = None) -> ReportingLedger:
+def reporting_ledger(*, since: Period | None = None, version: str | None = None) -> ReportingLedger:
     """Which regency reported which month (from ``since`` on; all months without it).
 
-    Two grouped queries on the rollup: the regency-months with rows in the window,
-    and each regency's first month ever (what "expected" needs, however old).
+    The whole ledger (no ``since``), which a dashboard request reads three times
+    (its default period, its summaries, its period picker), is kept under the data
+    version: one grouped query per version, each regency's first month taken from
+    its rows. With ``since``: two grouped queries on the rollup, the regency-months
+    with rows in the window and each regency's first month ever (what "expected"
+    needs, however old). A caller that has read the data ``version`` passes it.
     """
-    rows = MonthlyTotal.objects.all()
-    if since is not None:
-        rows = rows.filter(year__gte=since.year).exclude(year=since.year, month__lt=since.month)
-    region_months = (
-        rows.values("year", "month", "region_id")
-        .order_by("year", "month", "region_id")
-        .distinct()
-        .values_list("year", "month", "region_id")
+    if since is None:
+        return cached("reporting-ledger", compute=_whole_ledger, version=version)
+    rows = MonthlyTotal.objects.filter(year__gte=since.year).exclude(
+        year=since.year, month__lt=since.month
     )
     firsts = (
         MonthlyTotal.objects.values("region_id")
@@ -346,6 +364,20 @@ def reporting_ledger(*, since: Period | None = None) -> ReportingLedger:
         .values_list("region_id", "first")
     )
     return ReportingLedger(
-        _fetch(region_months),
+        _fetch(_region_months(rows)),
         first_reported={str(code): Period.from_index(int(first)) for code, first in _fetch(firsts)},
     )
+
+
+def _region_months(rows: QuerySet) -> QuerySet:
+    return (
+        rows.values("year", "month", "region_id")
+        .order_by("year", "month", "region_id")
+        .distinct()
+        .values_list("year", "month", "region_id")
+    )
+
+
+def _whole_ledger() -> ReportingLedger:
+    """The ledger of every month: its rows reach back to each regency's first month."""
+    return ReportingLedger(_fetch(_region_months(MonthlyTotal.objects.all())))

@@ -12,13 +12,14 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from . import selectors
+from .cache import data_version
 from .calculations import (
     CoverageSummary,
     InvalidPeriod,
     Period,
     ReferenceFrames,
+    RegionHistory,
     Scope,
-    active_series,
     coverage_summary,
 )
 from .completeness import Completeness, ReportingLedger
@@ -101,10 +102,11 @@ def resolve_period(
     return default_period(scope, ledger=ledger)
 
 
-def _ledger_with(period: Period) -> ReportingLedger:
-    """The reporting ledger of the months a summary of ``period`` reads; a period
-    nobody reported is a 404."""
-    ledger = selectors.reporting_ledger(since=history_start(period))
+def _ledger_with(period: Period, *, version: str) -> ReportingLedger:
+    """The reporting ledger (the whole one, kept under the data version: the page's
+    default period and period picker read it too); a period nobody reported is a
+    404."""
+    ledger = selectors.reporting_ledger(version=version)
     if period not in ledger.periods:
         raise SummaryError(
             _("Belum ada data kepesertaan untuk periode %(period)s.") % {"period": str(period)},
@@ -116,13 +118,15 @@ def _ledger_with(period: Period) -> ReportingLedger:
 def load_coverage_summary(*, period: Period, scope_code: str, basis: str) -> CoverageSummary:
     """Everything about ``scope_code`` in ``period`` on ``basis``, aggregated in SQL first.
 
-    One query for the reporting ledger and one for the scope's regions' monthly
-    history (``history_start`` to ``period``), from which the scope and each of its
-    branches and regions get their series.
+    The reference frames and the reporting ledger come from the cache under the
+    data version (read once) when they are there; one query reads the scope's
+    regions' monthly history (``history_start`` to ``period``), from which the
+    scope and each of its branches and regions get their series.
     """
-    reference = selectors.reference_frames()
+    version = data_version()
+    reference = selectors.reference_frames(version=version)
     scope = scope_or_error(reference, scope_code)
-    ledger = _ledger_with(period)
+    ledger = _ledger_with(period, version=version)
     region_codes = None if scope.kind == "province" else scope.region_codes
     return coverage_summary(
         period=period,
@@ -224,11 +228,13 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
     """Both summaries of ``scope_code`` (chosen basis and the other) and the chart frames.
 
     The frames are loaded once and shared by the two summaries; each selector runs
-    once per call.
+    once per call; the reference frames and the reporting ledger are read from the
+    cache under the data version when the page's period was resolved with them.
     """
-    reference = selectors.reference_frames()
+    version = data_version()
+    reference = selectors.reference_frames(version=version)
     scope = scope_or_error(reference, scope_code)
-    ledger = _ledger_with(period)
+    ledger = _ledger_with(period, version=version)
     region_codes = None if scope.kind == "province" else scope.region_codes
     other_basis = Basis.BPS_AK if basis == Basis.UCJ else Basis.UCJ
     since = history_start(period)
@@ -236,7 +242,8 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
     # compare with the whole province): the scope's series and every branch and
     # region row of the three summaries are summed from it.
     monthly = selectors.monthly_region_totals(until=period, since=since)
-    series = active_series(monthly, scope.region_codes)
+    history = RegionHistory(monthly)
+    series = history.series(scope.region_codes)
     workforce = selectors.workforce_frame(until_year=period.year)
     targets = selectors.targets_frame(year=period.year)
     sector_active = selectors.active_by_sector(period=period, region_codes=region_codes)
@@ -265,6 +272,7 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
             segment_active=segment_active,
             series=series,
             with_areas=with_areas,
+            history=history,
         )
 
     summary = summarise(
