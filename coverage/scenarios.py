@@ -355,6 +355,12 @@ class BudgetLever(Lever):
         }
 
 
+def monthly_addition(levers: Sequence[Lever]) -> int:
+    """Participants the levers add each month; a Pemda budget adds once (a step), so it
+    is not a monthly addition and shows only in the December figures."""
+    return sum(lever.monthly for lever in levers if not isinstance(lever, BudgetLever))
+
+
 def budget_lever(
     *,
     budget_idr: int,

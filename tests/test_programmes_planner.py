@@ -12,10 +12,12 @@ from coverage.calculations import Period
 from coverage.models import Scenario
 from coverage.scenarios import (
     BudgetLever,
+    Lever,
     budget_lever,
     budget_participants,
     cost_per_point_idr,
     levers_from_json,
+    monthly_addition,
     project_scenario,
 )
 from tests.factories import make_user
@@ -123,3 +125,11 @@ def test_saved_scenario_keeps_its_budget_lever(client: Client, data: None) -> No
     page = client.get(f"/simulasi/{scenario.pk}/")
     assert page.context["result"].extra_at_deadline == 10_000
     assert 'value="1008000000"' in page.content.decode()
+
+
+def test_monthly_addition_leaves_out_a_budget_step() -> None:
+    rei = Lever(label="REI", monthly=500, start=Period(2025, 6), kind="rei")
+    budget = budget_lever(budget_idr=1_008_000_000, months=6, start=Period(2025, 6))
+    # The budget adds 10.000 once: the scenario's "per month" is the REI lever's 500 alone.
+    assert monthly_addition([rei, budget]) == 500
+    assert monthly_addition([budget]) == 0

@@ -48,6 +48,7 @@ from ..scenarios import (
     ScenarioResult,
     cost_per_point_idr,
     levers_from_json,
+    monthly_addition,
     project_named,
     scenario_probability,
 )
@@ -357,7 +358,7 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
         return problem(request, error.message, status=error.status)
     named = [_scenario_of(item) for item in chosen]
     results = [
-        (item, project(base, scenario), sum(lever.monthly for lever in scenario.levers))
+        (item, project(base, scenario), monthly_addition(scenario.levers))
         for item, scenario in zip(chosen, named, strict=True)
     ]
     chances = [probabilities(base, result) for _item, result, _monthly in results]
