@@ -151,9 +151,7 @@ def main(out: Path) -> None:
                 failures += 1
                 print(f"{language} {url}: HTTP {response.status_code}", file=sys.stderr)
                 continue
-            content = (
-                b"".join(response.streaming_content) if response.streaming else response.content
-            )
+            content = response.getvalue()  # joins a streaming response too
             _save(out / language, name, content, response.get("Content-Type", ""))
     for language in ("id", "en"):
         for fmt in ("json", "table"):
