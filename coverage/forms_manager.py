@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .access import user_branch_codes
 from .calculations import PROVINCE_CODE, InvalidPeriod, Period
+from .labels import lever_kind_choices
 from .models import Branch, Initiative, Region, Scenario, Sector, Segment
 from .scenarios import (
     DEFAULT_CONTRIBUTION_IDR,
@@ -29,15 +30,6 @@ from .scenarios import (
 MAX_LEVERS = 8
 MAX_MONTHLY = 1_000_000
 MONTH_INPUT = forms.TextInput(attrs={"type": "month", "placeholder": "2025-06"})
-
-
-def lever_kind_choices() -> list[tuple[str, str]]:
-    return [
-        ("rei", _("Kemitraan REI (PU, F dan L)")),
-        ("informal", _("Gerakan informal BPU (cabang)")),
-        ("pemprov", _("Program Pemprov NTT")),
-        ("custom", _("Pengungkit lain")),
-    ]
 
 
 def branch_choices() -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ by the status alone, so that no sentence can contradict a number beside it (for
 example, a small gap can leave the December projection above the target while the
 contract still calls the scope *off track*; the text then says both, plainly).
 
-Numbers and months go through Django's localisation: in Indonesian 1.000.000,
+Numbers and months go through ``coverage.formatting``: in Indonesian 1.000.000,
 35,9% and "April 2025"; in English 1,000,000, 35.9% and "April 2025". Indonesian has
 one form for every count ("peserta", "bulan"); where English needs "1 month" /
 "2 months" the sentence goes through ``ngettext``.
@@ -14,69 +14,32 @@ one form for every count ("peserta", "bulan"); where English needs "1 month" /
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
-from fractions import Fraction
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import formatting
 from .calculations import (
     BreakdownRow,
     CoverageSummary,
     Period,
     ScopeMetrics,
     required_monthly_pace,
-    round_half_up,
 )
 from .completeness import Completeness
+from .formatting import month_year, number, percent, rate
+from .labels import basis_phrase, status_words
 from .presentation import Chance, chance
 
-Number = int | float | Decimal | Fraction
 LAGGARDS = 3
 # DOMAIN.md "Horizon of the reached month": the reached month is looked for at most
 # this many months after the reported month; further out it is said in words.
 REACHED_HORIZON_MONTHS = 120
 
 
-# --- formatting ------------------------------------------------------------------------
-
-
-def format_number(value: Number, decimals: int = 0) -> str:
-    """A number with the language's marks: 1.234.567 or 1.234,5 in Indonesian.
-
-    Rounded half away from zero first: Django's ``number_format`` cuts surplus
-    decimals off (35,98 would print as 35,9 with one decimal).
-    """
-    scale = 10**decimals
-    rounded = round_half_up(Fraction(value) * scale)
-    number: int | Decimal = rounded if decimals == 0 else Decimal(rounded) / scale
-    return formats.number_format(
-        number, decimal_pos=decimals, use_l10n=True, force_grouping=True
-    ).replace("-", "−")
-
-
-def format_pct(value: Number, decimals: int = 1) -> str:
-    """A percentage: 35,9% in Indonesian."""
-    return f"{format_number(value, decimals)}%"
-
-
-def format_rate(value: Number) -> str:
-    """A monthly change: whole participants, one decimal when it is below 10."""
-    return format_number(value, 0 if abs(Fraction(value)) >= 10 else 1)
-
-
-def month_year(period: Period) -> str:
-    """A month in words: "April 2025" (Indonesian month names from Django's catalogue)."""
-    return formats.date_format(datetime.date(period.year, period.month, 1), "F Y")
-
-
-def long_date(day: datetime.date) -> str:
-    """A date as "25 November 2026"."""
-    return formats.date_format(day, "j F Y")
+# --- words ----------------------------------------------------------------------------
 
 
 def join_words(items: Sequence[str]) -> str:
@@ -84,24 +47,6 @@ def join_words(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return _("%(first)s dan %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
-
-
-def basis_phrase(basis: str) -> str:
-    return _("basis UCJ") if basis == "UCJ" else _("angkatan kerja BPS")
-
-
-def status_words(status: str) -> str:
-    """The status as a reader says it."""
-    return {
-        "achieved": _("tercapai"),
-        "on_track": _("sesuai jalur"),
-        "at_risk": _("berisiko"),
-        "off_track": _("tertinggal"),
-        "missed": _("tidak tercapai"),
-        "insufficient_data": _("data belum cukup"),
-        "no_target": _("belum ada target"),
-        "incomplete": _("data belum lengkap"),
-    }.get(status, status)
 
 
 # --- the reached month and its horizon ------------------------------------------------------
@@ -138,17 +83,6 @@ def reached_month_text(m: ScopeMetrics) -> str:
 
 
 # --- reporting completeness ---------------------------------------------------------------
-
-
-def period_label(choice: Completeness) -> str:
-    """A month as a picker lists it: "Mei 2025", or "Mei 2025 — belum lengkap, 1/22"."""
-    if choice.complete:
-        return month_year(choice.period)
-    return _("%(month)s — belum lengkap, %(reported)s/%(expected)s") % {
-        "month": month_year(choice.period),
-        "reported": choice.regions_reported,
-        "expected": choice.regions_expected,
-    }
 
 
 def reported_phrase(choice: Completeness) -> str:
@@ -210,17 +144,17 @@ def _headline_sentence(summary: CoverageSummary, bps: CoverageSummary | None) ->
     values = {
         "period": month_year(m.period),
         "scope": summary.scope.name,
-        "active": format_number(m.active),
-        "nonactive": format_number(m.nonactive),
+        "active": number(m.active),
+        "nonactive": number(m.nonactive),
         "basis": basis_phrase(summary.basis),
     }
     shares = []
     if m.coverage_pct is not None:
-        shares.append(_("%(pct)s dari %(basis)s") % {"pct": format_pct(m.coverage_pct), **values})
+        shares.append(_("%(pct)s dari %(basis)s") % {"pct": percent(m.coverage_pct, 1), **values})
     if bps is not None and bps.basis != summary.basis and bps.metrics.coverage_pct is not None:
         shares.append(
             _("%(pct)s dari %(basis)s")
-            % {"pct": format_pct(bps.metrics.coverage_pct), "basis": basis_phrase(bps.basis)}
+            % {"pct": percent(bps.metrics.coverage_pct, 1), "basis": basis_phrase(bps.basis)}
         )
     if shares:
         text = _("Per %(period)s, %(scope)s mencatat %(active)s peserta aktif (%(shares)s).") % {
@@ -261,12 +195,12 @@ def run_rate_sentence(m: ScopeMetrics, run_rate_months: int | None = None) -> st
     if m.run_rate > 0:
         return _("Dalam %(span)s jumlah peserta aktif bertambah rata-rata %(rate)s per bulan.") % {
             "span": span,
-            "rate": format_rate(m.run_rate),
+            "rate": rate(m.run_rate),
         }
     if m.run_rate < 0:
         return _("Dalam %(span)s jumlah peserta aktif turun rata-rata %(rate)s per bulan.") % {
             "span": span,
-            "rate": format_rate(-m.run_rate),
+            "rate": rate(-m.run_rate),
         }
     return _("Dalam %(span)s jumlah peserta aktif tidak berubah.") % {"span": span}
 
@@ -275,15 +209,15 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
     target = m.target
     december = Period(m.period.year, 12)
     values = {
-        "target": format_number(target.count) if target.count is not None else "",
-        "target_pct": format_pct(target.pct) if target.pct is not None else "",
+        "target": number(target.count) if target.count is not None else "",
+        "target_pct": percent(target.pct, 1) if target.pct is not None else "",
         "december": month_year(december),
         "year": str(m.period.year),
-        "gap": format_number(m.gap_count or 0),
-        "pace": format_number(m.required_monthly_pace or 0),
-        "months": format_number(m.months_remaining),
+        "gap": number(m.gap_count or 0),
+        "pace": number(m.required_monthly_pace or 0),
+        "months": number(m.months_remaining),
         "projection": (
-            format_number(m.projected_at_deadline) if m.projected_at_deadline is not None else ""
+            number(m.projected_at_deadline) if m.projected_at_deadline is not None else ""
         ),
         "status": status_words(m.status),
     }
@@ -335,7 +269,7 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
                     "Target %(target_text)s sudah tercapai: peserta aktif melampaui target "
                     "sebanyak %(surplus)s."
                 )
-                % {**values, "surplus": format_number(surplus)}
+                % {**values, "surplus": number(surplus)}
             )
         else:
             sentences.append(_("Target %(target_text)s sudah tercapai tepat.") % values)
@@ -353,7 +287,7 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
                         "Bila penurunan ini berlanjut, pada %(december)s peserta aktif tinggal "
                         "%(projection)s, %(below)s di bawah target."
                     )
-                    % {**values, "below": format_number(below)}
+                    % {**values, "below": number(below)}
                 )
             else:
                 sentences.append(
@@ -373,7 +307,7 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
                     "Per %(december)s target %(target_text)s tidak tercapai: masih kurang "
                     "%(gap)s peserta (%(pp)s poin persen)."
                 )
-                % {**values, "pp": format_number(m.gap_pp, 1)}
+                % {**values, "pp": number(m.gap_pp, 1)}
             )
         else:
             sentences.append(
@@ -416,17 +350,6 @@ def _progress_paragraph(m: ScopeMetrics, run_rate_months: int | None) -> str:
     return " ".join(sentences)
 
 
-def format_chance(said: Chance) -> str:
-    """The probability as the cards write it: 3%, "< 1%" or "> 99%" (``Chance.bound``)."""
-    if said.probability_pct is None:
-        return ""
-    if said.bound == "below":
-        return f"< {format_number(1)}%"
-    if said.bound == "above":
-        return f"> {format_number(99)}%"
-    return format_pct(said.probability_pct, 0)
-
-
 def probability_sentence(said: Chance) -> str:
     """The probability of reaching the target in one sentence, with the figures the
     cards show (``coverage.presentation.chance``) and no verdict of its own: a number
@@ -441,17 +364,17 @@ def probability_sentence(said: Chance) -> str:
             "Peluang mencapai %(target)s pada %(december)s belum dihitung: baru %(n)s "
             "perubahan bulanan dari bulan lengkap, perlu setidaknya %(min)s."
         ) % {
-            "target": format_number(said.target_count),
+            "target": number(said.target_count),
             "december": month_year(said.deadline),
-            "n": format_number(said.changes),
-            "min": format_number(said.min_changes),
+            "n": number(said.changes),
+            "min": number(said.min_changes),
         }
     if said.kind != "value" or said.target_count is None:
         return ""
     values = {
-        "target": format_number(said.target_count),
+        "target": number(said.target_count),
         "december": month_year(said.deadline),
-        "probability": format_chance(said),
+        "probability": formatting.chance(said, empty=""),
     }
     if said.p10 is None or said.p90 is None:
         return (
@@ -465,7 +388,7 @@ def probability_sentence(said: Chance) -> str:
         "Dari perubahan bulanan setahun terakhir, peluang mencapai %(target)s pada "
         "%(december)s adalah %(probability)s; 8 dari 10 simulasi berakhir antara %(low)s "
         "dan %(high)s peserta."
-    ) % {**values, "low": format_number(said.p10), "high": format_number(said.p90)}
+    ) % {**values, "low": number(said.p10), "high": number(said.p90)}
 
 
 def _projection_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
@@ -489,7 +412,7 @@ def _projection_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
         "kurang %(short)s dari target."
     ) % {
         **values,
-        "short": format_number(target_count - projection),
+        "short": number(target_count - projection),
     }
     if reached_beyond_horizon(m):
         text += " " + beyond_horizon_sentence()
@@ -515,7 +438,7 @@ def _status_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
             "Status: %(status)s (laju saat ini baru %(share)s%% dari laju yang diperlukan)."
         ) % {
             **values,
-            "share": format_number(share),
+            "share": number(share),
         }
     if m.status == "off_track":
         if m.run_rate is not None and m.run_rate < 0:
@@ -537,13 +460,13 @@ def _laggard_items(rows: Sequence[BreakdownRow], months_remaining: int) -> list[
     items = []
     for row in rows:
         pace = required_monthly_pace(row.gap_count, months_remaining)
-        values = {"name": row.name, "gap": format_number(row.gap_count or 0)}
+        values = {"name": row.name, "gap": number(row.gap_count or 0)}
         if pace is None:
             items.append(_("%(name)s (kurang %(gap)s)") % values)
         else:
             items.append(
                 _("%(name)s (kurang %(gap)s; perlu %(pace)s per bulan)")
-                % {**values, "pace": format_number(pace)}
+                % {**values, "pace": number(pace)}
             )
     return items
 
@@ -575,9 +498,9 @@ def implied_denominator_sentence(m: ScopeMetrics, *, basis: str) -> str:
     if target.implied_denominator is None or target.count is None or target.pct is None:
         return ""
     values = {
-        "count": format_number(target.count),
-        "pct": format_pct(target.pct, 2),
-        "implied": format_number(target.implied_denominator),
+        "count": number(target.count),
+        "pct": percent(target.pct, 2),
+        "implied": number(target.implied_denominator),
         "basis": basis_phrase(basis),
     }
     text = (
@@ -592,8 +515,8 @@ def implied_denominator_sentence(m: ScopeMetrics, *, basis: str) -> str:
         return text
     difference = 100 * (target.implied_denominator - stored) / stored
     values.update(
-        stored=format_number(stored),
-        difference=format_pct(abs(difference), 1),
+        stored=number(stored),
+        difference=percent(abs(difference), 1),
     )
     if difference > 0:
         text += (

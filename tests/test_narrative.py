@@ -19,15 +19,8 @@ from coverage.calculations import (
     resolve_target,
     scope_metrics,
 )
-from coverage.narrative import (
-    format_number,
-    format_pct,
-    implied_denominator_sentence,
-    join_words,
-    long_date,
-    month_year,
-    narrative_paragraphs,
-)
+from coverage.formatting import long_date, month_year, number, percent
+from coverage.narrative import implied_denominator_sentence, join_words, narrative_paragraphs
 
 APRIL = Period(2025, 4)
 PROVINCE = Scope(kind="province", code="53", name="Nusa Tenggara Timur", region_codes=frozenset())
@@ -78,11 +71,11 @@ def jan_apr(january: int, april: int) -> dict[Period, int]:
 
 
 def test_numbers_use_indonesian_marks() -> None:
-    assert format_number(1_000_000) == "1.000.000"
-    assert format_number(Fraction(11, 2)) == "6"  # half away from zero
-    assert format_pct(Fraction(3598, 100)) == "36,0%"
-    assert format_pct(Fraction(3598, 100), 2) == "35,98%"
-    assert format_number(-1_250) == "−1.250"
+    assert number(1_000_000) == "1.000.000"
+    assert number(Fraction(11, 2)) == "6"  # half away from zero
+    assert percent(Fraction(3598, 100), 1) == "36,0%"
+    assert percent(Fraction(3598, 100), 2) == "35,98%"
+    assert number(-1_250) == "−1.250"
 
 
 def test_months_and_dates_are_indonesian() -> None:
@@ -93,8 +86,8 @@ def test_months_and_dates_are_indonesian() -> None:
 
 def test_english_uses_english_marks_and_months() -> None:
     with translation.override("en"):
-        assert format_number(1_000_000) == "1,000,000"
-        assert format_pct(Fraction(359, 10)) == "35.9%"
+        assert number(1_000_000) == "1,000,000"
+        assert percent(Fraction(359, 10), 1) == "35.9%"
         assert month_year(Period(2025, 8)) == "August 2025"
 
 

@@ -11,7 +11,6 @@ SVG as vectors, so the charts stay sharp when printed.
 from __future__ import annotations
 
 import base64
-import datetime
 import io
 import json
 import math
@@ -35,10 +34,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..calculations import Period, target_path
-from ..narrative import basis_phrase, format_number, format_pct
+from ..formatting import month_digits, number, percent
+from ..labels import basis_phrase
 from ..summaries import DashboardData
 from .svg import compact_svg
-from .tables import formal_codes, pct_text, short
+from .tables import formal_codes, short
 
 GEOJSON_PATH = Path(settings.BASE_DIR) / "static" / "geo" / "ntt_regencies.geojson"
 # Where a regency's label goes when its shape is too small or crowded for it (lng, lat,
@@ -111,16 +111,6 @@ def figure_svg(figure: Figure) -> str:
     return compact_svg(buffer.getvalue())
 
 
-def thousands(value: float, _position: int) -> str:
-    """An axis tick with the language's thousands marks."""
-    return format_number(value)
-
-
-def month_label(period: Period) -> str:
-    """An axis tick for a month: 04/25."""
-    return datetime.date(period.year, period.month, 1).strftime("%m/%y")
-
-
 def plot_actual(axes: Axes, months: Sequence[Period], data: DashboardData, *, colour: str) -> None:
     """The active participants reported up to the page's month: a line, a dot a month."""
     by_period = data.active_by_period
@@ -138,7 +128,7 @@ def plot_actual(axes: Axes, months: Sequence[Period], data: DashboardData, *, co
 
 def participants_axis(axes: Axes) -> None:
     """A y axis of active participants from zero, in thousands marks, gridded."""
-    axes.yaxis.set_major_formatter(FuncFormatter(thousands))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: number(value)))
     axes.yaxis.set_major_locator(MaxNLocator(6))
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", color=GRID, linewidth=0.6)
@@ -174,7 +164,7 @@ def progress_chart(data: DashboardData) -> str:
                 label=_("Jalur target"),
             )
             axes.annotate(
-                _("Target %(count)s") % {"count": format_number(m.target.count)},
+                _("Target %(count)s") % {"count": number(m.target.count)},
                 xy=(23, m.target.count),
                 xytext=(-4, 6),
                 textcoords="offset points",
@@ -193,7 +183,7 @@ def progress_chart(data: DashboardData) -> str:
                 label=_("Proyeksi laju saat ini"),
             )
         axes.set_xticks(range(24))
-        axes.set_xticklabels([month_label(month) for month in months], rotation=90, fontsize=6.5)
+        axes.set_xticklabels([month_digits(month) for month in months], rotation=90, fontsize=6.5)
         axes.set_xlim(-0.5, 23.5)
         participants_axis(axes)
         axes.legend(loc="upper left", frameon=False, ncols=3, fontsize=7)
@@ -264,7 +254,7 @@ def map_chart(data: DashboardData) -> str:
             at = MAP_LABELS_AT.get(code)
             pct = row.coverage_pct
             dark = at is None and pct is not None and norm(float(pct)) > 0.55
-            text = f"{textwrap.fill(row.name, 12)}\n{pct_text(pct)}"
+            text = f"{textwrap.fill(row.name, 12)}\n{percent(pct, 1)}"
             if at is not None:
                 axes.plot(*zip(anchor, at, strict=True), color=MUTED, linewidth=0.4)
             axes.text(
@@ -287,7 +277,7 @@ def map_chart(data: DashboardData) -> str:
         axes.axis("off")
         colour_axes = figure.add_axes((0.91, 0.15, 0.018, 0.7))
         bar = figure.colorbar(ScalarMappable(norm=norm, cmap=COVERAGE_COLOURS), cax=colour_axes)
-        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_pct(v, 0)))
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: percent(v, 0)))
         bar.outline.set_visible(False)
         bar.set_label(_("Cakupan (%(basis)s)") % {"basis": basis_phrase(data.basis)}, fontsize=7)
         return figure_svg(figure)
@@ -304,16 +294,16 @@ def formal_chart(data: DashboardData) -> str:
         axes = figure.add_subplot()
         bars = axes.barh([1, 0], [formal, informal], color=[FORMAL, INFORMAL], height=0.6)
         axes.set_yticks([1, 0], labels)
-        axes.xaxis.set_major_formatter(FuncFormatter(thousands))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: number(value)))
         axes.xaxis.set_major_locator(MaxNLocator(4))
         axes.grid(axis="x", color=GRID, linewidth=0.6)
         axes.set_xlim(0, max(total, 1) * 1.02)
         for bar, value in zip(bars, [formal, informal], strict=True):
-            share = pct_text(Fraction(100 * value, total)) if total else "–"
+            share = percent(Fraction(100 * value, total), 1) if total else "–"
             axes.text(
                 bar.get_width() + max(total, 1) * 0.01,
                 bar.get_y() + bar.get_height() / 2,
-                f"{format_number(value)} ({share})",
+                f"{number(value)} ({share})",
                 va="center",
                 fontsize=7,
             )
@@ -330,7 +320,7 @@ def sector_chart(data: DashboardData) -> str:
         axes.barh(positions, [row.active for row in rows], color=ACTUAL, height=0.65)
         axes.set_yticks(positions, [f"{row.code} · {short(row.name)}" for row in rows])
         axes.tick_params(axis="y", labelsize=7)
-        axes.xaxis.set_major_formatter(FuncFormatter(thousands))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: number(value)))
         axes.xaxis.set_major_locator(MaxNLocator(5))
         axes.grid(axis="x", color=GRID, linewidth=0.6)
         peak = max((row.active for row in rows), default=1) or 1
@@ -339,7 +329,7 @@ def sector_chart(data: DashboardData) -> str:
             axes.text(
                 row.active + peak * 0.01,
                 position,
-                format_number(row.active),
+                number(row.active),
                 va="center",
                 fontsize=6.5,
             )

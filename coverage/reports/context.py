@@ -21,21 +21,16 @@ from django.utils.translation import ngettext, pgettext
 from .. import selectors
 from ..calculations import CoverageSummary, Period
 from ..completeness import ReportingLedger
+from ..formatting import long_date, month_year, number, percent, rate
+from ..labels import basis_phrase, status_words
 from ..narrative import (
-    basis_phrase,
-    format_number,
-    format_pct,
-    format_rate,
     furthest_behind,
     implied_denominator_sentence,
     incomplete_warning,
-    long_date,
     missing_sentence,
-    month_year,
     narrative_paragraphs,
     reached_beyond_horizon,
     reached_month_text,
-    status_words,
 )
 from ..summaries import DashboardData
 from .charts import formal_chart, map_chart, progress_chart, sector_chart, svg_data_uri
@@ -198,10 +193,10 @@ def _headline_items(data: DashboardData, span: int | None) -> list[dict[str, str
         sm = summary.metrics
         return {
             "label": _("Cakupan %(basis)s") % {"basis": basis_phrase(summary.basis)},
-            "value": format_pct(sm.coverage_pct, 2) if sm.coverage_pct is not None else "–",
+            "value": percent(sm.coverage_pct, 2) if sm.coverage_pct is not None else "–",
             "note": (
                 _("penyebut %(workers)s pekerja (%(year)s)")
-                % {"workers": format_number(sm.denominator.workers), "year": sm.denominator.year}
+                % {"workers": number(sm.denominator.workers), "year": sm.denominator.year}
                 if sm.denominator.workers
                 else _("penyebut belum tersedia")
             ),
@@ -210,21 +205,21 @@ def _headline_items(data: DashboardData, span: int | None) -> list[dict[str, str
     items = [
         {
             "label": _("Peserta aktif"),
-            "value": format_number(m.active),
+            "value": number(m.active),
             "note": _("akhir %(period)s") % {"period": month_year(data.period)},
         },
         {
             "label": _("Peserta nonaktif"),
-            "value": format_number(m.nonactive),
+            "value": number(m.nonactive),
             "note": _("tidak dihitung dalam cakupan"),
         },
         coverage_item(data.ucj),
         coverage_item(data.bps),
         {
             "label": _("Target %(year)s") % {"year": data.period.year},
-            "value": format_number(target.count) if target.count is not None else "–",
+            "value": number(target.count) if target.count is not None else "–",
             "note": (
-                (format_pct(target.pct, 2) + " · " if target.pct is not None else "")
+                (percent(target.pct, 2) + " · " if target.pct is not None else "")
                 + _target_note(data)
             )
             if target.count is not None
@@ -232,9 +227,9 @@ def _headline_items(data: DashboardData, span: int | None) -> list[dict[str, str
         },
         {
             "label": _("Kekurangan"),
-            "value": format_number(m.gap_count) if m.gap_count is not None else "–",
+            "value": number(m.gap_count) if m.gap_count is not None else "–",
             "note": (
-                _("%(pp)s poin persen") % {"pp": format_number(m.gap_pp, 2)}
+                _("%(pp)s poin persen") % {"pp": number(m.gap_pp, 2)}
                 if m.gap_pp is not None and m.gap_count
                 else ""
             ),
@@ -242,23 +237,21 @@ def _headline_items(data: DashboardData, span: int | None) -> list[dict[str, str
         {
             "label": _("Laju yang diperlukan"),
             "value": (
-                format_number(m.required_monthly_pace)
-                if m.required_monthly_pace is not None
-                else "–"
+                number(m.required_monthly_pace) if m.required_monthly_pace is not None else "–"
             ),
             "note": ngettext(
                 "per bulan, %(months)s bulan tersisa",
                 "per bulan, %(months)s bulan tersisa",
                 m.months_remaining,
             )
-            % {"months": format_number(m.months_remaining)},
+            % {"months": number(m.months_remaining)},
         },
         {
             "label": ngettext(
                 "Laju %(months)s bulan terakhir", "Laju %(months)s bulan terakhir", span or 3
             )
-            % {"months": format_number(span or 3)},
-            "value": format_rate(m.run_rate) if m.run_rate is not None else "–",
+            % {"months": number(span or 3)},
+            "value": rate(m.run_rate) if m.run_rate is not None else "–",
             "note": _("perubahan bersih per bulan")
             if m.run_rate is not None
             else _("data belum cukup"),
@@ -266,9 +259,7 @@ def _headline_items(data: DashboardData, span: int | None) -> list[dict[str, str
         {
             "label": _("Proyeksi %(month)s") % {"month": month_year(december)},
             "value": (
-                format_number(m.projected_at_deadline)
-                if m.projected_at_deadline is not None
-                else "–"
+                number(m.projected_at_deadline) if m.projected_at_deadline is not None else "–"
             ),
             "note": _("bila laju saat ini berlanjut"),
         },

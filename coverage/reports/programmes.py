@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .. import programme_selectors
+from ..formatting import month_year, number, percent
 from ..summaries import DashboardData
-from ..templatetags.idformat import idint, idpct, idperiod
 
 MAX_PROGRAMMES_NAMED = 3
 
@@ -42,11 +42,11 @@ def programme_paragraphs(data: DashboardData) -> list[str]:
             "terdaftar dari kuota %(quota)s (%(fill)s) dalam %(count)s program."
         )
         % {
-            "month": idperiod(month),
-            "enrolled": idint(enrolled),
-            "quota": idint(quota),
-            "fill": idpct(fill),
-            "count": idint(len(statuses)),
+            "month": month_year(month),
+            "enrolled": number(enrolled),
+            "quota": number(quota),
+            "fill": percent(fill),
+            "count": number(len(statuses)),
         }
     ]
     names = programme_selectors.region_names()
@@ -55,8 +55,8 @@ def programme_paragraphs(data: DashboardData) -> list[str]:
         values = {
             "name": terms.name,
             "funder": programme_selectors.funder_name(terms.funder_code, names),
-            "spent": idint(status.spent_idr),
-            "budget": idint(terms.budget_idr),
+            "spent": number(status.spent_idr),
+            "budget": number(terms.budget_idr),
         }
         if status.funded_until is not None:
             sentences.append(
@@ -64,7 +64,7 @@ def programme_paragraphs(data: DashboardData) -> list[str]:
                     "%(name)s (dibiayai %(funder)s): terpakai Rp%(spent)s dari Rp%(budget)s; "
                     "dengan kepesertaan saat ini anggarannya cukup sampai %(until)s."
                 )
-                % {**values, "until": idperiod(status.funded_until)}
+                % {**values, "until": month_year(status.funded_until)}
             )
         else:
             sentences.append(

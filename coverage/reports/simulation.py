@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..calculations import Period
-from ..narrative import format_number, month_year
+from ..formatting import month_digits, month_year, number
 from ..scenarios import HORIZON_MONTHS, NamedScenario, ScenarioResult, project_named
 from ..summaries import DashboardData
 from .charts import (
@@ -17,13 +17,12 @@ from .charts import (
     TARGET,
     TEXT,
     figure_svg,
-    month_label,
     new_figure,
     participants_axis,
     plot_actual,
     svg_data_uri,
 )
-from .tables import count_text, short
+from .tables import short
 
 SCENARIO_COLOURS = ["#1f5fa8", "#c2185b", "#00897b", "#6d4c41"]
 
@@ -64,11 +63,11 @@ def scenario_context(data: DashboardData, scenarios: Sequence[NamedScenario]) ->
     rows = [
         {
             "name": _("Laju saat ini (tanpa pengungkit)"),
-            "target": count_text(baseline.target_count),
+            "target": number(baseline.target_count),
             "extra": "–",
-            "december": format_number(baseline.baseline_at_deadline),
+            "december": number(baseline.baseline_at_deadline),
             "versus": "–",
-            "gap": count_text(baseline.baseline_gap_at_deadline),
+            "gap": number(baseline.baseline_gap_at_deadline),
             "reached": _reached_text(baseline.baseline_month_reached),
             "baseline": True,
         }
@@ -78,11 +77,11 @@ def scenario_context(data: DashboardData, scenarios: Sequence[NamedScenario]) ->
         rows.append(
             {
                 "name": scenario.name,
-                "target": count_text(result.target_count),
-                "extra": format_number(sum(lever.monthly for lever in scenario.levers)),
-                "december": format_number(result.scenario_at_deadline),
-                "versus": "+" + format_number(result.extra_at_deadline),
-                "gap": count_text(result.scenario_gap_at_deadline),
+                "target": number(result.target_count),
+                "extra": number(sum(lever.monthly for lever in scenario.levers)),
+                "december": number(result.scenario_at_deadline),
+                "versus": "+" + number(result.extra_at_deadline),
+                "gap": number(result.scenario_gap_at_deadline),
                 "reached": _reached_text(result.scenario_month_reached),
                 "baseline": False,
             }
@@ -94,7 +93,7 @@ def scenario_context(data: DashboardData, scenarios: Sequence[NamedScenario]) ->
                     _("%(label)s: +%(monthly)s per bulan mulai %(start)s")
                     % {
                         "label": lever.label,
-                        "monthly": format_number(lever.monthly),
+                        "monthly": number(lever.monthly),
                         "start": month_year(lever.start),
                     }
                     for lever in scenario.levers
@@ -150,7 +149,7 @@ def scenario_chart(
         if baseline.target_count is not None:
             axes.axhline(baseline.target_count, color=TARGET, linewidth=1.2, linestyle="--")
             axes.annotate(
-                _("Target %(count)s") % {"count": format_number(baseline.target_count)},
+                _("Target %(count)s") % {"count": number(baseline.target_count)},
                 xy=(0, baseline.target_count),
                 xytext=(2, 4),
                 textcoords="offset points",
@@ -162,7 +161,7 @@ def scenario_chart(
         step = 1 if len(months) <= 24 else 2
         axes.set_xticks(range(0, len(months), step))
         axes.set_xticklabels(
-            [month_label(month) for month in months[::step]], rotation=90, fontsize=6.5
+            [month_digits(month) for month in months[::step]], rotation=90, fontsize=6.5
         )
         axes.set_xlim(-0.5, len(months) - 0.5)
         participants_axis(axes)

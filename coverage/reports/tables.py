@@ -5,21 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from django.utils.translation import gettext as _
-
 from ..calculations import BreakdownRow, required_monthly_pace
-from ..narrative import format_number, format_pct
+from ..formatting import number, percent
+from ..labels import segment_kind
 from ..summaries import DashboardData
-
-
-def pct_text(value: Fraction | None) -> str:
-    """A percentage with one decimal, or a dash when there is none."""
-    return format_pct(value, 1) if value is not None else "–"
-
-
-def count_text(value: int | None) -> str:
-    """A headcount with thousands marks, or a dash when there is none."""
-    return format_number(value) if value is not None else "–"
 
 
 def short(text: str, limit: int = 30) -> str:
@@ -38,13 +27,13 @@ def region_rows(rows: Sequence[BreakdownRow], *, months_remaining: int) -> list[
         {
             "code": row.code,
             "name": row.name,
-            "active": count_text(row.active),
-            "denominator": count_text(row.denominator),
-            "coverage": pct_text(row.coverage_pct),
-            "target": count_text(row.target_count),
-            "target_pct": pct_text(_target_pct(row)),
-            "gap": count_text(row.gap_count),
-            "pace": count_text(required_monthly_pace(row.gap_count, months_remaining)),
+            "active": number(row.active),
+            "denominator": number(row.denominator),
+            "coverage": percent(row.coverage_pct, 1),
+            "target": number(row.target_count),
+            "target_pct": percent(_target_pct(row), 1),
+            "gap": number(row.gap_count),
+            "pace": number(required_monthly_pace(row.gap_count, months_remaining)),
         }
         for row in rows
     ]
@@ -55,14 +44,14 @@ def total_row(rows: Sequence[BreakdownRow]) -> dict[str, str]:
     with_denominator = [row for row in rows if row.denominator]
     denominator = sum(row.denominator or 0 for row in with_denominator)
     return {
-        "active": format_number(active),
-        "denominator": format_number(denominator) if with_denominator else "–",
+        "active": number(active),
+        "denominator": number(denominator) if with_denominator else "–",
         "coverage": (
-            pct_text(Fraction(100 * sum(r.active for r in with_denominator), denominator))
+            percent(Fraction(100 * sum(r.active for r in with_denominator), denominator), 1)
             if denominator
             else "–"
         ),
-        "gap": format_number(sum(row.gap_count or 0 for row in rows)),
+        "gap": number(sum(row.gap_count or 0 for row in rows)),
     }
 
 
@@ -85,9 +74,9 @@ def segment_rows(data: DashboardData) -> list[dict[str, str]]:
         {
             "code": row.code,
             "name": row.name,
-            "kind": _("formal") if row.code in formal else _("informal"),
-            "active": format_number(row.active),
-            "share": pct_text(Fraction(100 * row.active, total)) if total else "–",
+            "kind": segment_kind(row.code in formal),
+            "active": number(row.active),
+            "share": percent(Fraction(100 * row.active, total), 1) if total else "–",
         }
         for row in rows
     ]
@@ -102,10 +91,10 @@ def sector_rows(data: DashboardData) -> list[dict[str, str]]:
             "code": row.code,
             "name": row.name,
             "short_name": short(row.name, 46),
-            "active": format_number(row.active),
-            "share": pct_text(Fraction(100 * row.active, total)) if total else "–",
-            "bps_workers": count_text(bps[row.code].denominator if row.code in bps else None),
-            "bps_coverage": pct_text(bps[row.code].coverage_pct if row.code in bps else None),
+            "active": number(row.active),
+            "share": percent(Fraction(100 * row.active, total), 1) if total else "–",
+            "bps_workers": number(bps[row.code].denominator if row.code in bps else None),
+            "bps_coverage": percent(bps[row.code].coverage_pct if row.code in bps else None, 1),
         }
         for row in rows
     ]

@@ -14,24 +14,15 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from .idformat import EMPTY, format_number, marks
+from ..formatting import EN_DASH, HYPHEN, Marks, current_marks, number, percent
 
 register = template.Library()
 
-
-def _pct(decimals: int) -> Callable[[Any, dict[int, str]], str]:
-    def pct(value: Any, marks: dict[int, str]) -> str:
-        text = format_number(value, decimals, marks)
-        return text if text == EMPTY else f"{text}%"
-
-    return pct
-
-
-FORMATS: dict[str, Callable[[Any, dict[int, str]], str]] = {
-    "int": lambda value, marks: format_number(value, 0, marks),
-    "pct": _pct(2),
-    "pct1": _pct(1),
-    "text": lambda value, _marks: EMPTY if value is None else str(value),
+FORMATS: dict[str, Callable[[Any, Marks], str]] = {
+    "int": lambda value, marks: number(value, marks=marks, minus=HYPHEN),
+    "pct": lambda value, marks: percent(value, 2, marks=marks, minus=HYPHEN),
+    "pct1": lambda value, marks: percent(value, 1, marks=marks, minus=HYPHEN),
+    "text": lambda value, _marks: EN_DASH if value is None else str(value),
 }
 
 
@@ -41,7 +32,7 @@ def linked_rows(rows: Iterable[Any], link: tuple[str, str], query: str, columns:
     then one right-aligned cell per ``"attribute:format"`` in ``columns`` (space
     separated; formats: int, pct, pct1, text)."""
     spec = [(name, FORMATS[kind]) for name, kind in (item.split(":") for item in columns.split())]
-    language_marks = marks()
+    language_marks = current_marks()
     before, after = escape(link[0]), escape(link[1])
     suffix = f"{after}?{escape(query)}" if query else after
     html = []

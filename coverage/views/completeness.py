@@ -17,13 +17,9 @@ from django.utils.translation import gettext as _
 from .. import selectors
 from ..calculations import Period, Scope
 from ..completeness import Completeness
-from ..narrative import (
-    incomplete_warning,
-    missing_sentence,
-    month_year,
-    period_label,
-    reported_phrase,
-)
+from ..formatting import month_year
+from ..labels import period_label
+from ..narrative import incomplete_warning, missing_sentence, reported_phrase
 from ..summaries import DashboardData, period_choices
 
 

@@ -6,7 +6,6 @@ page and the same number in the API can never disagree.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import json
 from collections.abc import Sequence
@@ -22,12 +21,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import charts, presentation, selectors
+from .. import charts, formatting, presentation, selectors
 from ..cache import cached, data_version
 from ..calculations import (
     PROVINCE_CODE,
@@ -39,6 +37,8 @@ from ..calculations import (
     summary_as_dict,
     target_path,
 )
+from ..formatting import HYPHEN
+from ..labels import basis_choices, basis_phrase, basis_short, status_label, target_source
 from ..models import Basis
 from ..summaries import (
     HEATMAP_MAX_REGIONS,
@@ -49,45 +49,10 @@ from ..summaries import (
     parse_basis,
     resolve_period,
 )
-from ..templatetags.idformat import EMPTY, format_number, idchance, marks
 from .completeness import completeness_context
 from .guards import problem
 
 GEOJSON = "geo/ntt_regencies.geojson"
-
-
-def status_label(status: str) -> str:
-    labels = {
-        "achieved": _("Tercapai"),
-        "on_track": _("Sesuai jalur"),
-        "at_risk": _("Berisiko"),
-        "off_track": _("Tertinggal"),
-        "missed": _("Tidak tercapai"),
-        "insufficient_data": _("Data belum cukup"),
-        "incomplete": _("Belum lengkap"),
-        "no_target": _("Belum ada target"),
-    }
-    return labels.get(status, status)
-
-
-def basis_label(basis: str) -> str:
-    return _("basis UCJ") if basis == Basis.UCJ else _("angkatan kerja BPS")
-
-
-def basis_short(basis: str) -> str:
-    """The basis as a caption names it: "Basis UCJ 2025", "Basis angkatan kerja BPS 2024"."""
-    return _("UCJ") if basis == Basis.UCJ else _("angkatan kerja BPS")
-
-
-def _separators() -> str:
-    """Plotly's decimal and thousands marks for the active language."""
-    decimal = formats.get_format("DECIMAL_SEPARATOR")
-    thousands = formats.get_format("THOUSAND_SEPARATOR")
-    return f"{decimal}{thousands}"
-
-
-def _month_label(period: Period) -> str:
-    return formats.date_format(datetime.date(period.year, period.month, 1), "M Y")
 
 
 # --- the API ------------------------------------------------------------------------
@@ -191,7 +156,7 @@ def _page(*, period: Period, scope_code: str, basis: str) -> dict[str, Any]:
         **completeness_context(
             scope=page_context["scope"], period=period, basis=basis, data=page_context["data"]
         ),
-        "bases": [(Basis.UCJ.value, _("UCJ")), (Basis.BPS_AK.value, _("Angkatan kerja BPS"))],
+        "bases": basis_choices(),
         "query": _query(period, basis),
         "link": {
             "region": _link_parts("coverage:region"),
@@ -247,8 +212,8 @@ def _page_context(*, period: Period, scope_code: str, basis: str) -> dict[str, A
         "scope": data.scope,
         "period": period,
         "basis": basis,
-        "basis_name": basis_label(basis),
-        "other_basis_name": basis_label(data.other_basis),
+        "basis_name": basis_phrase(basis),
+        "other_basis_name": basis_phrase(data.other_basis),
         "nav": _navigation(data.reference),
         "head": _headline(data, sources),
         "charts": _charts(data, sources, query=_query(period, basis)),
@@ -310,9 +275,7 @@ def _headline(data: DashboardData, sources: dict[str, str]) -> dict[str, Any]:
         "status_label": status_label(metrics.status),
         "answer": presentation.answer(metrics),
         "tone": presentation.status_tone(metrics.status),
-        "target_source": {"set": _("ditetapkan"), "allocated": _("dialokasikan")}.get(
-            target.source or "", ""
-        ),
+        "target_source": target_source(target.source),
         "implied": implied,
         "after_deadline": (
             metrics.projected_month_reached is not None
@@ -352,11 +315,11 @@ def _source_note(summary: CoverageSummary, sources: dict[str, str]) -> str:
 
 
 def _charts(data: DashboardData, sources: dict[str, str], *, query: str) -> Charts:
-    separators = _separators()
+    separators = formatting.separators()
     note = _source_note(data.summary, sources)
     bps_note = _source_note(data.bps, sources)
     counts_note = _("Jumlah peserta aktif (tidak bergantung pada basis) · Periode %(period)s") % {
-        "period": _month_label(data.period)
+        "period": formatting.month_short(data.period)
     }
     details = [
         Chart(id="chart-regions", figure=_regions(data, separators), caption=note),
@@ -409,7 +372,7 @@ def _progress(data: DashboardData, separators: str) -> dict[str, Any]:
             projection[start + k] = float(metrics.active + metrics.run_rate * k)
     band_low, band_high = presentation.band_series(months=months, metrics=metrics)
     return charts.progress_figure(
-        months=[_month_label(month) for month in months],
+        months=[formatting.month_short(month) for month in months],
         actual=actual,
         target_path=path,
         projection=projection,
@@ -448,7 +411,7 @@ def _regions(data: DashboardData, separators: str) -> dict[str, Any]:
         coverage=[_pct(row.coverage_pct) for row in rows],
         target_pct=[_target_pct(row) for row in rows],
         highlight=[data.scope.kind == "region" and row.code == data.scope.code for row in rows],
-        title=_("Cakupan per kabupaten/kota (%(basis)s)") % {"basis": basis_label(data.basis)},
+        title=_("Cakupan per kabupaten/kota (%(basis)s)") % {"basis": basis_phrase(data.basis)},
         coverage_label=_("Cakupan"),
         target_label=_("Target"),
         axis_label=_("Cakupan (%)"),
@@ -467,7 +430,7 @@ def _regency_outlines() -> dict[str, list[list[tuple[float, float]]]]:
 
 def _map(data: DashboardData, separators: str, *, query: str) -> dict[str, Any]:
     rows = data.context.by_region
-    language_marks = marks()
+    pct = functools.partial(formatting.percent, marks=formatting.current_marks(), minus=HYPHEN)
     before, after = _link_parts("coverage:region")
     return charts.region_map_figure(
         outlines=_regency_outlines(),
@@ -475,7 +438,7 @@ def _map(data: DashboardData, separators: str, *, query: str) -> dict[str, Any]:
         names=[row.name for row in rows],
         coverage=[_pct(row.coverage_pct) for row in rows],
         hover=[
-            f"{row.name} · {format_number(row.coverage_pct, 2, language_marks)}%"
+            f"{row.name} · {pct(row.coverage_pct, 2)}"
             if row.coverage_pct is not None
             else f"{row.name} · {_('tanpa data penyebut')}"
             for row in rows
@@ -484,7 +447,7 @@ def _map(data: DashboardData, separators: str, *, query: str) -> dict[str, Any]:
         highlight=[
             data.scope.kind != "province" and row.code in data.scope.region_codes for row in rows
         ],
-        title=_("Peta cakupan NTT (%(basis)s)") % {"basis": basis_label(data.basis)},
+        title=_("Peta cakupan NTT (%(basis)s)") % {"basis": basis_phrase(data.basis)},
         colorbar_label=_("Cakupan"),
         separators=separators,
     )
@@ -504,7 +467,7 @@ def _formal(data: DashboardData, separators: str) -> dict[str, Any]:
     return charts.formal_informal_figure(
         formal=formal,
         informal=informal,
-        title=_("Formal vs informal, %(period)s") % {"period": _month_label(data.period)},
+        title=_("Formal vs informal, %(period)s") % {"period": formatting.month_short(data.period)},
         formal_label=_("Formal (PU + JAKON + PMI)"),
         informal_label=_("Informal (BPU)"),
         axis_label=_("Peserta aktif"),
@@ -532,7 +495,7 @@ def _segments(data: DashboardData, separators: str) -> dict[str, Any]:
         zip(data.reference.segments["segment_code"], data.reference.segments["name"], strict=True)
     )
     return charts.segment_trend_figure(
-        months=[_month_label(month) for month in months],
+        months=[formatting.month_short(month) for month in months],
         series={code: [by_month[month].get(code, 0) for month in months] for code in order},
         names={str(code): str(name) for code, name in names.items()},
         title=_("Peserta aktif per segmen dari waktu ke waktu"),
@@ -552,7 +515,7 @@ def _sectors(data: DashboardData, separators: str) -> dict[str, Any]:
         labels=[f"{row['code']} · {_short(row['name'])}" for row in rows],
         active=[row["active"] for row in rows],
         coverage=[_pct(row["bps_coverage"]) for row in rows],
-        title=_("Sektor (KBLI 2020), %(period)s") % {"period": _month_label(data.period)},
+        title=_("Sektor (KBLI 2020), %(period)s") % {"period": formatting.month_short(data.period)},
         active_title=_("Peserta aktif"),
         coverage_title=_("Cakupan angkatan kerja BPS"),
         separators=separators,
@@ -627,9 +590,10 @@ def _behind_rows_html(
 
     A national page lists 514 regencies: Django's template engine takes about 0.5 ms
     a row here (a dozen lookups and filters), this a tenth of that, with the same
-    escaping and number formats (``coverage.templatetags.idformat``).
+    escaping and number formats (``coverage.formatting``).
     """
-    language_marks = marks()
+    cell = functools.partial(formatting.number, marks=formatting.current_marks(), minus=HYPHEN)
+    pct = functools.partial(formatting.percent, marks=formatting.current_marks(), minus=HYPHEN)
     before, after = _link_parts(link)
     suffix = escape(f"{after}?{query}")
     labels: dict[str, str] = {}
@@ -645,22 +609,15 @@ def _behind_rows_html(
                 f'<span class="status-pill status-{escape(row.status)} tone-{row.tone}">'
                 f"{label}</span>"
             )
-        ratio = (
-            NONE
-            if row.pace_ratio is None
-            else format_number(row.pace_ratio, 2, language_marks) + "×"
-        )
-        probability = escape(idchance(row.probability))  # "< 1%", never a rounded 0%
-        coverage = format_number(row.coverage_pct, 2, language_marks)
+        ratio = NONE if row.pace_ratio is None else cell(row.pace_ratio, 2) + "×"
+        probability = escape(formatting.chance(row.probability))  # "< 1%", never a rounded 0%
         cells = [
-            format_number(row.active, 0, language_marks),
-            coverage if coverage == EMPTY else coverage + "%",
-            format_number(row.target_count, 0, language_marks),
-            format_number(row.gap_count, 0, language_marks),
-            NONE if row.run_rate is None else format_number(row.run_rate, 0, language_marks),
-            NONE
-            if row.required_monthly_pace is None
-            else format_number(row.required_monthly_pace, 0, language_marks),
+            cell(row.active),
+            pct(row.coverage_pct, 2),
+            cell(row.target_count),
+            cell(row.gap_count),
+            NONE if row.run_rate is None else cell(row.run_rate),
+            NONE if row.required_monthly_pace is None else cell(row.required_monthly_pace),
         ]
         code = escape(row.code)
         current = ' class="current-row" aria-current="page"' if row.code == current_code else ""

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_safe
 
 from ..calculations import BreakdownRow, required_monthly_pace, summary_as_dict
 from ..exports import Column, Table, table_csv_bytes, table_xlsx_bytes
+from ..formatting import month_year
+from ..labels import basis_phrase, segment_kind
 from ..models import Basis
-from ..narrative import basis_phrase, month_year
 from ..summaries import (
     DashboardData,
     SummaryError,
@@ -144,7 +145,7 @@ def segment_table(data: DashboardData) -> Table:
             [
                 row.code,
                 row.name,
-                _("formal") if formal.get(row.code) else _("informal"),
+                segment_kind(bool(formal.get(row.code))),
                 row.active,
                 Fraction(100 * row.active, total) if total else None,
             ]

@@ -16,10 +16,12 @@ import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
+from ..formatting import HYPHEN, number
 from ..importers import MAX_COUNT
 
 CHANGE_LIMIT = 0.30
@@ -32,8 +34,8 @@ Cell = tuple[str, str]  # (sector code, segment code)
 _WHOLE_RE = re.compile(r"^\d+$")
 
 
-def _n(value: float) -> str:
-    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+# The grid's messages cut decimals off (a mean of 1.234,7 is "1.234"), as they always have.
+_n = partial(number, truncate=True, minus=HYPHEN)
 
 
 def parse_cell(text: str) -> tuple[int | None, str | None]:
@@ -136,8 +138,7 @@ def check_grid(
                 check.warnings[cell] = _(
                     "berubah %(change)s%% dari bulan lalu (%(before)s); periksa kembali"
                 ) % {
-                    "change": ("+" if change > 0 else "−")
-                    + number_format(abs(change) * 100, decimal_pos=0),
+                    "change": ("+" if change > 0 else "−") + _n(abs(change) * 100),
                     "before": _n(before),
                 }
     if check.has_errors:
@@ -162,7 +163,7 @@ def check_grid(
             ) % {
                 "segment": segment,
                 "total": _n(total),
-                "z": number_format(z, decimal_pos=1),
+                "z": _n(z, 1),
                 "mean": _n(statistics.fmean(series)),
             }
     return check

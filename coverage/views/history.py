@@ -29,9 +29,9 @@ from django.views.decorators.http import require_safe
 
 from ..access import AuthenticatedHttpRequest, user_branch_codes
 from ..calculations import Period
+from ..formatting import month_year, number
 from ..forms import HistoryFilterForm
 from ..models import Branch, ChangeLog, ChangeSource, Region
-from ..templatetags.idformat import idint, idperiod
 from .guards import permission_required
 
 PAGE_SIZE = 50
@@ -78,7 +78,7 @@ def value_label(change: ChangeLog, value: str) -> str:
     if not value:
         return "–"
     if change.entity == ChangeLog.Entity.COUNT:
-        return _NUMBER_RE.sub(lambda match: idint(int(match.group())), value)
+        return _NUMBER_RE.sub(lambda match: number(int(match.group())), value)
     return value
 
 
@@ -134,9 +134,9 @@ def _scope_label(group: dict[str, Any], regions: dict[str, str], branches: dict[
         start = Period(first // 100, first % 100)
         end = Period(last // 100, last % 100)
         parts.append(
-            idperiod(start)
+            month_year(start)
             if start == end
-            else _("%(start)s – %(end)s") % {"start": idperiod(start), "end": idperiod(end)}
+            else _("%(start)s – %(end)s") % {"start": month_year(start), "end": month_year(end)}
         )
     elif group["first_year"] is not None:
         parts.append(
@@ -147,7 +147,7 @@ def _scope_label(group: dict[str, Any], regions: dict[str, str], branches: dict[
     if group["region_count"] == 1:
         parts.append(regions.get(group["one_region"], group["one_region"]))
     elif group["region_count"] > 1:
-        parts.append(_("%(count)s kabupaten/kota") % {"count": idint(group["region_count"])})
+        parts.append(_("%(count)s kabupaten/kota") % {"count": number(group["region_count"])})
     elif group["branch_count"] == 1:
         parts.append(_("Cabang %(name)s") % {"name": branches.get(group["one_branch"], "")})
     elif group["op_entity"] != ChangeLog.Entity.COUNT:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from .. import charts, selectors, services
 from ..access import AuthenticatedHttpRequest, has_role
 from ..calculations import Period
+from ..formatting import month_short
 from ..forms_manager import InitiativeForm
 from ..initiative_selectors import (
     initiatives_for_scope,
@@ -31,7 +32,6 @@ from ..initiative_selectors import (
 from ..models import Initiative, Role
 from ..summaries import SummaryError, parse_period, scope_or_error
 from .guards import problem, role_required
-from .planner import month_label
 
 
 def _scope_text(initiative: Initiative) -> str:
@@ -148,14 +148,14 @@ def initiative_marks(request: HttpRequest, scope: str, period: str) -> HttpRespo
         found = scope_or_error(selectors.reference_frames(), scope)
     except SummaryError as error:
         return JsonResponse({"error": error.message}, status=error.status)
-    months = [month_label(Period(month.year - 1, 1).shift(i)) for i in range(24)]
+    months = [month_short(Period(month.year - 1, 1).shift(i)) for i in range(24)]
     initiatives = initiatives_for_scope(
         kind=found.kind, code=found.code, branch_code=found.branch_code
     )
     marks = charts.initiative_marks(
         months=months,
         initiatives=[
-            (month_label(start_period(item)), item.name)
+            (month_short(start_period(item)), item.name)
             for item in initiatives
             if item.start_date <= datetime.date(month.year, 12, 31)
         ],

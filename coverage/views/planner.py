@@ -10,7 +10,6 @@ time (``coverage.scenarios`` does the arithmetic).
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, cast
@@ -19,7 +18,6 @@ import pandas as pd
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,6 +25,7 @@ from .. import charts, selectors, services
 from ..access import AuthenticatedHttpRequest, has_role
 from ..calculations import PROVINCE_CODE, Period, Scope, active_series
 from ..forecast import MIN_CHANGES
+from ..formatting import month_short, separators
 from ..forms_manager import (
     BaseLeverFormSet,
     BudgetLeverForm,
@@ -130,10 +129,6 @@ def probabilities(base: PlannerBase, result: ScenarioResult) -> tuple[Fraction |
     )
 
 
-def month_label(period: Period) -> str:
-    return formats.date_format(datetime.date(period.year, period.month, 1), "M Y")
-
-
 def projection_figure(
     base: PlannerBase, lines: list[tuple[str, ScenarioResult]], *, title: str
 ) -> dict[str, Any]:
@@ -157,7 +152,7 @@ def projection_figure(
     series = [(_("Laju saat ini (tanpa pengungkit)"), _values(baseline, months, scenario=False))]
     series += [(name, _values(result, months, scenario=True)) for name, result in lines]
     figure = charts.scenario_figure(
-        months=[month_label(month) for month in months],
+        months=[month_short(month) for month in months],
         actual=[by_period.get(month) if month <= base.period else None for month in months],
         lines=series,
         target=baseline.target_count,
@@ -165,14 +160,13 @@ def projection_figure(
         actual_label=_("Peserta aktif"),
         target_label=_("Target"),
         axis_label=_("Peserta aktif"),
-        separators=f"{formats.get_format('DECIMAL_SEPARATOR')}"
-        f"{formats.get_format('THOUSAND_SEPARATOR')}",
+        separators=separators(),
     )
     initiatives = initiatives_for_scope(
         kind=base.scope.kind, code=base.scope.code, branch_code=base.scope.branch_code
     )
     return charts.add_initiative_annotations(
-        figure, [(month_label(start_period(item)), item.name) for item in initiatives]
+        figure, [(month_short(start_period(item)), item.name) for item in initiatives]
     )
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import programme_selectors, selectors
+from .. import formatting, programme_selectors, selectors
 from ..access import AuthenticatedHttpRequest, user_branch_codes
 from ..cache import cached
 from ..calculations import PROVINCE_CODE, Period
@@ -40,7 +40,6 @@ from ..programmes import (
 )
 from ..services import PROGRAMME_KINDS, WriteContext, programme_apply_import
 from ..summaries import SummaryError, load_coverage_summary, parse_period, resolve_period
-from .dashboard import _separators
 from .guards import problem, role_required
 from .upload import (
     EXPIRED,
@@ -142,7 +141,7 @@ def counts_period_of(text: str | None) -> Period | None:
 def _cards(period: Period, counts_period: Period | None) -> list[ProgrammeCard]:
     names = programme_selectors.region_names()
     bpu, gaps = _coverage_context(counts_period) if counts_period else (None, None)
-    separators = _separators()
+    separators = formatting.separators()
     cards = []
     for index, status in enumerate(programme_selectors.programme_statuses(period=period)):
         rows = status.by_region

@@ -27,8 +27,8 @@ from .. import selectors
 from ..access import AuthenticatedHttpRequest, user_branch_codes
 from ..calculations import Period
 from ..completeness import Completeness, ReportingLedger
+from ..formatting import month_year
 from ..models import ChangeLog, MonthApproval, Role
-from ..narrative import month_year
 from ..summaries import SummaryError, parse_period
 from .guards import problem, role_required
 

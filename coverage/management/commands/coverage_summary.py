@@ -4,11 +4,12 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from coverage.calculations import summary_as_dict
+from coverage.formatting import HYPHEN, number
 from coverage.summaries import (
     SummaryError,
     load_coverage_summary,
@@ -56,11 +57,9 @@ def _fmt(value: object, *, decimals: int = 2) -> str:
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
     if isinstance(value, int | float):
-        return formats.number_format(
-            value,
-            decimal_pos=decimals if isinstance(value, float) else 0,
-            use_l10n=True,
-            force_grouping=True,
+        # cut, not rounded, and a hyphen: the terminal table as it has always read
+        return number(
+            value, decimals if isinstance(value, float) else 0, truncate=True, minus=HYPHEN
         )
     return str(value)
 

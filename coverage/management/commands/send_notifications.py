@@ -25,14 +25,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coverage import notifications, selectors, services
+from coverage import formatting, notifications, selectors, services
 from coverage.access import has_role
 from coverage.calculations import CoverageSummary, Period, ReferenceFrames, Scope
 from coverage.completeness import ReportingLedger
+from coverage.labels import status_words
 from coverage.models import Basis, MonthApproval, Notice, Role, Subscription
-from coverage.narrative import status_words
 from coverage.summaries import SummaryError, load_coverage_summary
-from coverage.templatetags.idformat import idint, idpct, idperiod
 from coverage.views.reports import approval_branch_codes
 
 LANGUAGE = "id"
@@ -132,9 +131,10 @@ def unsubscribe_url(subscription: Subscription) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def percent(value: Fraction | None) -> str:
-    """A probability (0–1) as a whole percentage: 3%."""
-    return idpct(None if value is None else value * 100, 0)
+def mail_chance(value: Fraction | None) -> str:
+    """A probability (0–1) as a whole percentage: 3% (the mails write "0%" and "100%" as
+    rounded, without the pages' "< 1%" / "> 99%" bounds; "–" when there is none)."""
+    return formatting.chance(value, bounds=False, empty=formatting.EN_DASH)
 
 
 def figures(summary: CoverageSummary | None) -> dict[str, str]:
@@ -143,20 +143,22 @@ def figures(summary: CoverageSummary | None) -> dict[str, str]:
         return {}
     metrics = summary.metrics
     return {
-        "active": idint(metrics.active),
-        "coverage_pct": idpct(metrics.coverage_pct),
-        "target": idint(metrics.target.count),
-        "gap": idint(metrics.gap_count),
+        "active": formatting.number(metrics.active),
+        "coverage_pct": formatting.percent(metrics.coverage_pct),
+        "target": formatting.number(metrics.target.count),
+        "gap": formatting.number(metrics.gap_count),
         "status": status_words(str(metrics.status)),
-        "probability": percent(metrics.probability_reaching_target),
-        "run_rate": idint(None if metrics.run_rate is None else round(metrics.run_rate)),
-        "required_pace": idint(metrics.required_monthly_pace),
-        "deadline": idperiod(Period(metrics.period.year, 12)),
+        "probability": mail_chance(metrics.probability_reaching_target),
+        "run_rate": formatting.number(
+            None if metrics.run_rate is None else round(metrics.run_rate), minus=formatting.HYPHEN
+        ),
+        "required_pace": formatting.number(metrics.required_monthly_pace),
+        "deadline": formatting.month_year(Period(metrics.period.year, 12)),
     }
 
 
 def subject_of(notice: notifications.DueNotice, *, scope: Scope, threshold: str) -> str:
-    month = idperiod(notice.period)
+    month = formatting.month_year(notice.period)
     where = scope_title(scope)
     if notice.kind == notifications.MONTHLY_PDF:
         return _("Ringkasan cakupan %(month)s — %(scope)s") % {"month": month, "scope": where}
@@ -186,7 +188,7 @@ def compose(
     with_pdf: bool,
 ) -> EmailMultiAlternatives | None:
     """The mail of ``notice`` (None when its month's figures cannot be loaded)."""
-    threshold = percent(
+    threshold = mail_chance(
         None
         if subscription.probability_threshold is None
         else Fraction(subscription.probability_threshold)
@@ -201,13 +203,13 @@ def compose(
         "kind": notice.kind,
         "condition": notice.condition,
         "scope": scope_title(scope),
-        "month": idperiod(notice.period),
+        "month": formatting.month_year(notice.period),
         "figures": figures(summary),
         "threshold": threshold,
         "approved": notice.approved,
         "complete": completeness.complete,
-        "reported": idint(completeness.regions_reported),
-        "expected": idint(completeness.regions_expected),
+        "reported": formatting.number(completeness.regions_reported),
+        "expected": formatting.number(completeness.regions_expected),
         "missing": [loaded.region_names.get(code, code) for code in notice.missing],
         "days": subscription.days_after_month_end,
         "dashboard_url": settings.SITE_URL + dashboard_path(scope),
