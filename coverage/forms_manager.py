@@ -7,7 +7,7 @@ rows are validated here, so ``Scenario.levers`` only ever holds what
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms import formset_factory
@@ -27,9 +27,36 @@ from .scenarios import (
     budget_participants,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_LEVERS = 8
 MAX_MONTHLY = 1_000_000
 MONTH_INPUT = forms.TextInput(attrs={"type": "month", "placeholder": "2025-06"})
+
+
+def _positive_integer(
+    label: StrOrPromise,
+    *,
+    maximum: int,
+    too_small: StrOrPromise,
+    invalid: StrOrPromise,
+    too_big: StrOrPromise | None = None,
+    help_text: StrOrPromise = "",
+) -> forms.IntegerField:
+    """An optional whole number from 1 to ``maximum``, each refusal worded for its field
+    (Django's own wording of a too-big number where ``too_big`` is not given)."""
+    messages: dict[str, StrOrPromise] = {"min_value": too_small, "invalid": invalid}
+    if too_big is not None:
+        messages["max_value"] = too_big
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=maximum,
+        help_text=help_text,
+        error_messages=messages,
+    )
 
 
 def branch_choices() -> list[tuple[str, str]]:
@@ -46,16 +73,12 @@ class LeverForm(forms.Form):
 
     kind = forms.ChoiceField(label=gettext_lazy("Jenis"), choices=())
     label = forms.CharField(label=gettext_lazy("Nama"), max_length=120, required=False)
-    monthly = forms.IntegerField(
-        label=gettext_lazy("Tambahan per bulan"),
-        required=False,
-        min_value=1,
-        max_value=MAX_MONTHLY,
-        error_messages={
-            "min_value": gettext_lazy("Tambahan per bulan minimal 1 peserta."),
-            "max_value": gettext_lazy("Tambahan per bulan paling banyak 1.000.000 peserta."),
-            "invalid": gettext_lazy("Isi tambahan per bulan dengan bilangan bulat."),
-        },
+    monthly = _positive_integer(
+        gettext_lazy("Tambahan per bulan"),
+        maximum=MAX_MONTHLY,
+        too_small=gettext_lazy("Tambahan per bulan minimal 1 peserta."),
+        too_big=gettext_lazy("Tambahan per bulan paling banyak 1.000.000 peserta."),
+        invalid=gettext_lazy("Isi tambahan per bulan dengan bilangan bulat."),
     )
     start = forms.CharField(label=gettext_lazy("Mulai bulan"), required=False, widget=MONTH_INPUT)
     segment = forms.ChoiceField(label=gettext_lazy("Segmen"), required=False, choices=())
@@ -199,16 +222,12 @@ class PlannerForm(forms.Form):
     """What the planner projects: a scope and, optionally, a target other than the stored one."""
 
     scope = forms.ChoiceField(label=pgettext_lazy("scope", "Cakupan"), choices=())
-    target_count = forms.IntegerField(
-        label=gettext_lazy("Target peserta"),
-        required=False,
-        min_value=1,
-        max_value=100_000_000,
+    target_count = _positive_integer(
+        gettext_lazy("Target peserta"),
+        maximum=100_000_000,
+        too_small=gettext_lazy("Target minimal 1 peserta."),
+        invalid=gettext_lazy("Isi target dengan bilangan bulat."),
         help_text=gettext_lazy("Kosongkan untuk memakai target tahun ini yang tersimpan."),
-        error_messages={
-            "min_value": gettext_lazy("Target minimal 1 peserta."),
-            "invalid": gettext_lazy("Isi target dengan bilangan bulat."),
-        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -356,38 +375,26 @@ class BudgetLeverForm(forms.Form):
     An empty budget means no budget lever.
     """
 
-    budget_idr = forms.IntegerField(
-        label=gettext_lazy("Anggaran (Rp)"),
-        required=False,
-        min_value=1,
-        max_value=MAX_BUDGET_IDR,
-        error_messages={
-            "min_value": gettext_lazy("Anggaran minimal Rp1."),
-            "max_value": gettext_lazy("Anggaran paling besar Rp100 triliun."),
-            "invalid": gettext_lazy("Isi anggaran dengan bilangan bulat rupiah, tanpa titik."),
-        },
+    budget_idr = _positive_integer(
+        gettext_lazy("Anggaran (Rp)"),
+        maximum=MAX_BUDGET_IDR,
+        too_small=gettext_lazy("Anggaran minimal Rp1."),
+        too_big=gettext_lazy("Anggaran paling besar Rp100 triliun."),
+        invalid=gettext_lazy("Isi anggaran dengan bilangan bulat rupiah, tanpa titik."),
     )
-    months = forms.IntegerField(
-        label=gettext_lazy("Selama (bulan)"),
-        required=False,
-        min_value=1,
-        max_value=MAX_BUDGET_MONTHS,
-        error_messages={
-            "min_value": gettext_lazy("Lama pembiayaan minimal 1 bulan."),
-            "max_value": gettext_lazy("Lama pembiayaan paling lama 120 bulan."),
-            "invalid": gettext_lazy("Isi lama pembiayaan dengan bilangan bulat bulan."),
-        },
+    months = _positive_integer(
+        gettext_lazy("Selama (bulan)"),
+        maximum=MAX_BUDGET_MONTHS,
+        too_small=gettext_lazy("Lama pembiayaan minimal 1 bulan."),
+        too_big=gettext_lazy("Lama pembiayaan paling lama 120 bulan."),
+        invalid=gettext_lazy("Isi lama pembiayaan dengan bilangan bulat bulan."),
     )
     start = forms.CharField(label=gettext_lazy("Mulai bulan"), required=False, widget=MONTH_INPUT)
-    contribution_idr = forms.IntegerField(
-        label=gettext_lazy("Iuran per pekerja per bulan (Rp)"),
-        required=False,
-        min_value=1,
-        max_value=10_000_000,
-        error_messages={
-            "min_value": gettext_lazy("Iuran minimal Rp1."),
-            "invalid": gettext_lazy("Isi iuran dengan bilangan bulat rupiah, tanpa titik."),
-        },
+    contribution_idr = _positive_integer(
+        gettext_lazy("Iuran per pekerja per bulan (Rp)"),
+        maximum=10_000_000,
+        too_small=gettext_lazy("Iuran minimal Rp1."),
+        invalid=gettext_lazy("Isi iuran dengan bilangan bulat rupiah, tanpa titik."),
     )
 
     def clean(self) -> dict[str, Any]:

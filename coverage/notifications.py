@@ -132,6 +132,32 @@ def approved_periods(
     return frozenset(province)
 
 
+def _unless_sent(
+    rule: Rule,
+    kind: str,
+    period: Period,
+    *,
+    sent: Collection[str],
+    condition: str = "",
+    approved: bool = False,
+    missing: tuple[str, ...] = (),
+) -> DueNotice | None:
+    """The notice to ``rule``'s subscriber about ``period`` (and ``condition``), or ``None``
+    when its key is in ``sent``: the one place that makes each key go out once."""
+    key = notice_key(kind, rule.scope_code, period, condition)
+    if key in sent:
+        return None
+    return DueNotice(
+        subscription_id=rule.subscription_id,
+        kind=kind,
+        key=key,
+        period=period,
+        condition=condition,
+        approved=approved,
+        missing=missing,
+    )
+
+
 def monthly_pdf_due(
     rule: Rule,
     *,
@@ -145,16 +171,7 @@ def monthly_pdf_due(
     if not candidates:
         return None
     period = max(candidates)
-    key = notice_key(MONTHLY_PDF, rule.scope_code, period)
-    if key in sent:
-        return None
-    return DueNotice(
-        subscription_id=rule.subscription_id,
-        kind=MONTHLY_PDF,
-        key=key,
-        period=period,
-        approved=period in approved,
-    )
+    return _unless_sent(rule, MONTHLY_PDF, period, sent=sent, approved=period in approved)
 
 
 def warning_conditions(outlook: Outlook, threshold: Decimal | None) -> list[str]:
@@ -178,20 +195,11 @@ def early_warnings_due(
     """One warning per condition of the latest complete month not warned of yet."""
     if outlook is None:
         return []
-    due = []
-    for condition in warning_conditions(outlook, rule.probability_threshold):
-        key = notice_key(EARLY_WARNING, rule.scope_code, outlook.period, condition)
-        if key not in sent:
-            due.append(
-                DueNotice(
-                    subscription_id=rule.subscription_id,
-                    kind=EARLY_WARNING,
-                    key=key,
-                    period=outlook.period,
-                    condition=condition,
-                )
-            )
-    return due
+    due = (
+        _unless_sent(rule, EARLY_WARNING, outlook.period, sent=sent, condition=condition)
+        for condition in warning_conditions(outlook, rule.probability_threshold)
+    )
+    return [notice for notice in due if notice is not None]
 
 
 def reminder_due(
@@ -201,16 +209,7 @@ def reminder_due(
     missing = completeness.missing
     if not missing:
         return None
-    key = notice_key(MISSING_REPORT, rule.scope_code, completeness.period)
-    if key in sent:
-        return None
-    return DueNotice(
-        subscription_id=rule.subscription_id,
-        kind=MISSING_REPORT,
-        key=key,
-        period=completeness.period,
-        missing=missing,
-    )
+    return _unless_sent(rule, MISSING_REPORT, completeness.period, sent=sent, missing=missing)
 
 
 def due_notices(

@@ -1,6 +1,9 @@
 """The dashboard pages, the read-only JSON API, data entry and manager tools."""
 
-from django.urls import path, re_path
+from collections.abc import Callable
+
+from django.http import HttpResponseBase
+from django.urls import URLPattern, path, re_path
 
 from .views import approval, dashboard, entry, history, initiatives, planner, upload
 from .views import exports as export_views
@@ -10,6 +13,45 @@ from .views import reporting as reporting_views
 from .views import reports as report_views
 from .views import subscriptions as subscription_views
 
+_View = Callable[..., HttpResponseBase]
+_SCOPE = r"(?P<scope>[A-Za-z0-9_]+)"
+_PERIOD = r"/(?P<period>[^/]+?)"
+# The downloads: (path before the scope, ending, view, name).
+_DOWNLOADS = (
+    (r"laporan/", r"\.pdf", report_views.report_pdf, "report_pdf"),
+    (r"ekspor/ringkasan/", r"\.json", export_views.summary_json, "export_summary"),
+    (
+        r"ekspor/(?P<table>by_branch|by_region|by_sector|by_segment|gap)/",
+        r"\.(?P<fmt>csv|xlsx)",
+        export_views.table_export,
+        "export_table",
+    ),
+)
+
+
+def _downloads() -> list[URLPattern]:
+    """Each download at a month, then without one (``<name>_default``): the latest complete month.
+
+    One spec for both, so that a download cannot gain a form the other lacks.
+    """
+    return [
+        re_path(rf"^{before}{_SCOPE}{period}{ending}$", view, name=name + suffix)
+        for period, suffix in ((_PERIOD, ""), ("", "_default"))
+        for before, ending, view, name in _DOWNLOADS
+    ]
+
+
+def _import_steps(
+    prefix: str, name: str, form: _View, preview: _View, apply: _View
+) -> list[URLPattern]:
+    """An import's three steps: the form, the preview of the stored file, applying it."""
+    return [
+        path(f"{prefix}unggah/", form, name=name),
+        path(f"{prefix}unggah/pratinjau/<str:sha256>/", preview, name=f"{name}_preview"),
+        path(f"{prefix}unggah/terapkan/", apply, name=f"{name}_apply"),
+    ]
+
+
 app_name = "coverage"
 urlpatterns = [
     path("", dashboard.overview, name="overview"),
@@ -17,9 +59,7 @@ urlpatterns = [
     path("wilayah/<str:bps_code>/", dashboard.region, name="region"),
     path("api/coverage", dashboard.api_coverage, name="api_coverage"),
     path("isian/", entry.grid, name="entry_grid"),
-    path("unggah/", upload.upload, name="upload"),
-    path("unggah/pratinjau/<str:sha256>/", upload.upload_preview, name="upload_preview"),
-    path("unggah/terapkan/", upload.upload_apply, name="upload_apply"),
+    *_import_steps("", "upload", upload.upload, upload.upload_preview, upload.upload_apply),
     path(
         "unggah/templat/<slug:kind>.<slug:extension>",
         upload.upload_template,
@@ -29,40 +69,8 @@ urlpatterns = [
     path("persetujuan/", approval.approval, name="approval"),
     path("persetujuan/setujui/", approval.approve, name="approval_approve"),
     path("persetujuan/buka/", approval.unlock, name="approval_unlock"),
-    # Manager tools: PDF, exports, scenario planner, initiatives.
-    re_path(
-        r"^laporan/(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.pdf$",
-        report_views.report_pdf,
-        name="report_pdf",
-    ),
-    re_path(
-        r"^ekspor/ringkasan/(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.json$",
-        export_views.summary_json,
-        name="export_summary",
-    ),
-    re_path(
-        r"^ekspor/(?P<table>by_branch|by_region|by_sector|by_segment|gap)/"
-        r"(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.(?P<fmt>csv|xlsx)$",
-        export_views.table_export,
-        name="export_table",
-    ),
-    # The same downloads without a month: the scope's latest complete month.
-    re_path(
-        r"^laporan/(?P<scope>[A-Za-z0-9_]+)\.pdf$",
-        report_views.report_pdf,
-        name="report_pdf_default",
-    ),
-    re_path(
-        r"^ekspor/ringkasan/(?P<scope>[A-Za-z0-9_]+)\.json$",
-        export_views.summary_json,
-        name="export_summary_default",
-    ),
-    re_path(
-        r"^ekspor/(?P<table>by_branch|by_region|by_sector|by_segment|gap)/"
-        r"(?P<scope>[A-Za-z0-9_]+)\.(?P<fmt>csv|xlsx)$",
-        export_views.table_export,
-        name="export_table_default",
-    ),
+    # Manager tools: PDF, exports (each with and without a month), scenario planner, initiatives.
+    *_downloads(),
     path("simulasi/", planner.planner, name="planner"),
     path("simulasi/banding/", planner.compare, name="planner_compare"),
     path("simulasi/<int:pk>/", planner.planner, name="planner_scenario"),
@@ -72,7 +80,7 @@ urlpatterns = [
     path("inisiatif/<int:pk>/ubah/", initiatives.initiative_edit, name="initiative_edit"),
     path("inisiatif/<int:pk>/hapus/", initiatives.initiative_delete, name="initiative_delete"),
     re_path(
-        r"^inisiatif/tanda/(?P<scope>[A-Za-z0-9_]+)/(?P<period>[^/]+?)\.json$",
+        rf"^inisiatif/tanda/{_SCOPE}{_PERIOD}\.json$",
         initiatives.initiative_marks,
         name="initiative_marks",
     ),
@@ -80,16 +88,12 @@ urlpatterns = [
     path("api/programmes", programme_views.api_programmes, name="api_programmes"),
     path("program-pemda/", programme_views.programmes_page, name="programmes"),
     path("peringkat/", programme_views.league_table, name="league"),
-    path("program-pemda/unggah/", programme_views.programme_upload, name="programme_upload"),
-    path(
-        "program-pemda/unggah/pratinjau/<str:sha256>/",
+    *_import_steps(
+        "program-pemda/",
+        "programme_upload",
+        programme_views.programme_upload,
         programme_views.programme_upload_preview,
-        name="programme_upload_preview",
-    ),
-    path(
-        "program-pemda/unggah/terapkan/",
         programme_views.programme_upload_apply,
-        name="programme_upload_apply",
     ),
     path("laporan-kelengkapan/", reporting_views.reporting, name="reporting"),
     path("metode/", method_views.methods, name="methods"),

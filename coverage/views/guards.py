@@ -2,23 +2,30 @@
 
 A logged-in user without the role gets 403 with the Indonesian error page, never
 a redirect to the login page (which would loop); the same checks guard GET and
-every POST. ``problem`` is the error page every view uses.
+every POST. ``problem`` is the error page every view uses; ``delete_view`` answers
+with it a delete the services refuse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec, cast
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ..access import AuthenticatedHttpRequest, has_role
 from ..models import Role
+from ..services import NotAllowedError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 P = ParamSpec("P")
 # A view behind a guard reads ``request.user`` as a logged-in ``User``; the guarded
@@ -46,16 +53,19 @@ def _logged_in(request: HttpRequest) -> AuthenticatedHttpRequest:
     return cast(AuthenticatedHttpRequest, request)
 
 
-def role_required(role: Role) -> Callable[[LoggedInView[P]], View[P]]:
-    """Logged in (else the login page), then at least ``role`` (else 403 in Indonesian)."""
+def _guard(
+    refusal: Callable[[AuthenticatedHttpRequest], HttpResponse | None],
+) -> Callable[[LoggedInView[P]], View[P]]:
+    """Logged in (else the login page), then ``refusal``'s answer if it gives one."""
 
     def decorator(view: LoggedInView[P]) -> View[P]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not has_role(request.user, role):
-                return problem(request, forbidden_message(role), status=403)
+            refused = refusal(_logged_in(request))
+            if refused is not None:
+                return refused
             return view(_logged_in(request), *args, **kwargs)
 
         return wrapped
@@ -63,16 +73,48 @@ def role_required(role: Role) -> Callable[[LoggedInView[P]], View[P]]:
     return decorator
 
 
-def permission_required(codename: str) -> Callable[[LoggedInView[P]], View[P]]:
-    def decorator(view: LoggedInView[P]) -> View[P]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(codename):
-                raise PermissionDenied
-            return view(_logged_in(request), *args, **kwargs)
+def role_required(role: Role) -> Callable[[LoggedInView[P]], View[P]]:
+    """Logged in (else the login page), then at least ``role`` (else 403 in Indonesian)."""
 
-        return wrapped
+    def refusal(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+        if has_role(request.user, role):
+            return None
+        return problem(request, forbidden_message(role), status=403)
+
+    return _guard(refusal)
+
+
+def permission_required(codename: str) -> Callable[[LoggedInView[P]], View[P]]:
+    """Logged in (else the login page), then the Django permission (else ``PermissionDenied``)."""
+
+    def refusal(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+        if request.user.has_perm(codename):
+            return None
+        raise PermissionDenied
+
+    return _guard(refusal)
+
+
+def delete_view(
+    role: Role, *, then: str, done: StrOrPromise = ""
+) -> Callable[[Callable[Concatenate[AuthenticatedHttpRequest, P], None]], View[P]]:
+    """A confirmed delete: POST only, at least ``role``; the decorated function deletes
+    through its service. The service's refusal is a 403 page with its reason; otherwise
+    ``done`` is flashed, if given, and the user goes to ``then``."""
+
+    def decorator(delete: Callable[Concatenate[AuthenticatedHttpRequest, P], None]) -> View[P]:
+        @wraps(delete)
+        def view(
+            request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponse:
+            try:
+                delete(request, *args, **kwargs)
+            except NotAllowedError as error:
+                return problem(request, error.message, status=403)
+            if done:
+                messages.success(request, str(done))
+            return redirect(then)
+
+        return require_POST(role_required(role)(view))
 
     return decorator

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import charts, selectors, services
 from ..access import AuthenticatedHttpRequest, has_role
@@ -31,7 +31,7 @@ from ..initiative_selectors import (
 )
 from ..models import Initiative, Role
 from ..summaries import SummaryError, parse_period, scope_or_error
-from .guards import problem, role_required
+from .guards import delete_view, problem, role_required
 
 
 def _scope_text(initiative: Initiative) -> str:
@@ -124,16 +124,11 @@ def initiative_edit(request: AuthenticatedHttpRequest, pk: int | None = None) ->
     return render(request, "initiatives/form.html", {"form": form, "instance": instance})
 
 
-@require_POST
-@role_required(Role.ADMIN)
-def initiative_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@delete_view(Role.ADMIN, then="coverage:initiatives")
+def initiative_delete(request: AuthenticatedHttpRequest, pk: int) -> None:
     """``/inisiatif/<id>/hapus/`` (POST, confirmed in the page first)."""
     item = get_object_or_404(Initiative, pk=pk)
-    try:
-        services.initiative_delete(user=request.user, initiative_id=item.pk)
-    except services.NotAllowedError as error:
-        return problem(request, error.message, status=403)
-    return redirect("coverage:initiatives")
+    services.initiative_delete(user=request.user, initiative_id=item.pk)
 
 
 @require_safe

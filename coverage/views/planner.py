@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import charts, selectors, services
 from ..access import AuthenticatedHttpRequest, has_role
@@ -59,7 +59,7 @@ from ..summaries import (
     scope_or_error,
 )
 from .completeness import period_options
-from .guards import problem, role_required
+from .guards import delete_view, problem, role_required
 
 DISPLAY_MONTHS_AFTER = 36  # the chart stops three years after the reported month
 
@@ -313,17 +313,12 @@ def planner(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpRes
     return render(request, "planner/planner.html", context)
 
 
-@require_POST
-@role_required(Role.MANAGER)
-def delete_scenario(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@delete_view(Role.MANAGER, then="coverage:planner")
+def delete_scenario(request: AuthenticatedHttpRequest, pk: int) -> None:
     """``/simulasi/<id>/hapus/`` (POST, confirmed in the page first): only a scenario the
     manager may change (``coverage.services.can_change_scenario``), else 403."""
     scenario = get_object_or_404(Scenario, pk=pk)
-    try:
-        services.scenario_delete(user=request.user, scenario_id=scenario.pk)
-    except services.NotAllowedError as error:
-        return problem(request, error.message, status=403)
-    return redirect("coverage:planner")
+    services.scenario_delete(user=request.user, scenario_id=scenario.pk)
 
 
 @require_safe

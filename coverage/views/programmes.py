@@ -94,6 +94,11 @@ def _api_body(text: str) -> bytes:
 # --- the "Program Pemda" page ---------------------------------------------------------------
 
 
+def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
+    """A programme page; its figures are marked as samples when the site runs on demo data."""
+    return render(request, template, {**context, "demo_data": settings.DEMO_DATA})
+
+
 @dataclass(frozen=True)
 class ProgrammeCard:
     status: ProgrammeStatus
@@ -179,34 +184,31 @@ def _cards(period: Period, counts_period: Period | None) -> list[ProgrammeCard]:
 def programmes_page(request: HttpRequest) -> HttpResponse:
     periods = enrolment_periods()
     if not periods and not request.GET.get("period"):
-        return render(
-            request,
-            "programmes/programmes.html",
-            {"cards": [], "periods": [], "period": None, "demo_data": settings.DEMO_DATA},
-        )
+        return _page(request, "programmes/programmes.html", cards=[], periods=[], period=None)
     try:
         period = programmes_period(request.GET.get("period"))
         counts_period = counts_period_of(request.GET.get("period"))
     except SummaryError as error:
         return problem(request, error.message, status=error.status)
-    context = {
-        "cards": cached(
+    return _page(
+        request,
+        "programmes/programmes.html",
+        cards=cached(
             "programme_cards",
             period,
             counts_period,
             compute=lambda: _cards(period, counts_period),
         ),
-        "periods": periods,
-        "period": period,
-        "counts_period": counts_period,
-        "has_counts": counts_period is not None and selectors.period_has_data(counts_period),
-        "demo_data": settings.DEMO_DATA,
-    }
-    return render(request, "programmes/programmes.html", context)
+        periods=periods,
+        period=period,
+        counts_period=counts_period,
+        has_counts=counts_period is not None and selectors.period_has_data(counts_period),
+    )
 
 
 # --- the regency league table --------------------------------------------------------------
 
+# The league's columns, in order, each a sort key.
 SORT_LABELS = {
     "name": gettext_lazy("Kabupaten/kota"),
     "coverage": gettext_lazy("Cakupan UCJ"),
@@ -261,29 +263,28 @@ def league_table(request: HttpRequest) -> HttpResponse:
         return problem(request, error.message, status=error.status)
     rows = sort_league(rows, key=sort, descending=order == "desc")
     columns = []
-    for key in ("name", "coverage", "change", "pace", "probability", "regulation", "budget",
-                "village"):  # fmt: skip
+    for key, label in SORT_LABELS.items():
         default = "asc" if key == "name" else "desc"
         next_order = ("asc" if order == "desc" else "desc") if key == sort else default
         columns.append(
             {
                 "key": key,
-                "label": SORT_LABELS[key],
+                "label": label,
                 "active": key == sort,
                 "order": order,
                 "href": f"?period={period}&sort={key}&order={next_order}",
             }
         )
-    context = {
-        "rows": rows,
-        "columns": columns,
-        "period": period,
-        "periods": list(reversed(periods)),
-        "sort": sort,
-        "order": order,
-        "demo_data": settings.DEMO_DATA,
-    }
-    return render(request, "programmes/league.html", context)
+    return _page(
+        request,
+        "programmes/league.html",
+        rows=rows,
+        columns=columns,
+        period=period,
+        periods=list(reversed(periods)),
+        sort=sort,
+        order=order,
+    )
 
 
 # --- upload with preview -------------------------------------------------------------------

@@ -19,12 +19,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from .. import services
 from ..access import AuthenticatedHttpRequest, User, user_branch_codes
 from ..models import PROVINCE_CODE, PROVINCE_NAME, Branch, Region, Role, Subscription
-from .guards import problem, role_required
+from .guards import delete_view, problem, role_required
 
 
 def scope_choices(user: User) -> list[tuple[str, str]]:
@@ -221,17 +221,11 @@ def subscription_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return render(request, "subscriptions/form.html", context)
 
 
-@require_POST
-@role_required(Role.ADMIN)
-def subscription_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@delete_view(Role.ADMIN, then="coverage:subscriptions", done=gettext_lazy("Langganan dihapus."))
+def subscription_delete(request: AuthenticatedHttpRequest, pk: int) -> None:
     """``/langganan/<id>/hapus/`` (POST): delete one of one's own subscriptions."""
     instance = get_object_or_404(Subscription, pk=pk, user_id=request.user.pk)
-    try:
-        services.subscription_delete(user=request.user, subscription_id=instance.pk)
-    except services.NotAllowedError as error:
-        return problem(request, error.message, status=403)
-    messages.success(request, _("Langganan dihapus."))
-    return redirect("coverage:subscriptions")
+    services.subscription_delete(user=request.user, subscription_id=instance.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

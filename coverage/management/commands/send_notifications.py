@@ -356,29 +356,25 @@ class Command(BaseCommand):
                     % {"key": notice.key}
                 )
                 continue
+            mail = {"to": subscription.user.email, "subject": message.subject}
             if dry_run:
-                self.stdout.write(
-                    _("Akan dikirim ke %(to)s: %(subject)s")
-                    % {"to": subscription.user.email, "subject": message.subject}
-                )
-                count += 1
-                continue
-            try:
-                sent = services.notice_send(
-                    subscription=subscription, key=notice.key, message=message
-                )
-            except (smtplib.SMTPException, OSError) as error:
-                # Not recorded: the next run tries again. The other notices still go.
-                self.failures += 1
-                self.stderr.write(
-                    _("Gagal mengirim ke %(to)s (%(subject)s): %(error)s")
-                    % {"to": subscription.user.email, "subject": message.subject, "error": error}
-                )
-                continue
-            if sent:
-                self.stdout.write(
-                    _("Terkirim ke %(to)s: %(subject)s")
-                    % {"to": subscription.user.email, "subject": message.subject}
-                )
-                count += 1
+                done = _("Akan dikirim ke %(to)s: %(subject)s")
+            else:
+                try:
+                    sent = services.notice_send(
+                        subscription=subscription, key=notice.key, message=message
+                    )
+                except (smtplib.SMTPException, OSError) as error:
+                    # Not recorded: the next run tries again. The other notices still go.
+                    self.failures += 1
+                    self.stderr.write(
+                        _("Gagal mengirim ke %(to)s (%(subject)s): %(error)s")
+                        % {**mail, "error": error}
+                    )
+                    continue
+                if not sent:
+                    continue
+                done = _("Terkirim ke %(to)s: %(subject)s")
+            self.stdout.write(done % mail)
+            count += 1
         return count
