@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .constraints import unique
 from .reference import Branch
 
 
@@ -115,9 +116,7 @@ class Subscription(models.Model):
                 condition=Q(days_after_month_end__gte=1) & Q(days_after_month_end__lte=60),
                 name="subscription_days_1_60",
             ),
-            models.UniqueConstraint(
-                fields=["user", "scope_code", "kind"], name="subscription_unique_user_scope_kind"
-            ),
+            unique("subscription_unique_user_scope_kind", "user", "scope_code", "kind"),
         ]
 
     def __str__(self) -> str:
@@ -143,9 +142,7 @@ class Notice(models.Model):
         ordering = ["-sent_at", "-pk"]
         verbose_name = _("notifikasi terkirim")
         verbose_name_plural = pgettext_lazy("plural", "notifikasi terkirim")
-        constraints = [
-            models.UniqueConstraint(fields=["subscription", "key"], name="notice_unique_key")
-        ]
+        constraints = [unique("notice_unique_key", "subscription", "key")]
 
     def __str__(self) -> str:
         return f"{self.subscription_id} {self.key}"

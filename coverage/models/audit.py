@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .constraints import month_1_12, unique_per_scope
+from .fields import history_link, month_field, optional_link, user_stamp, year_field
 from .reference import PROVINCE_NAME, Branch, Region, ScopeType
 
 
@@ -19,29 +19,14 @@ class MonthApproval(models.Model):
     approved scope; unlocking needs a reason, which the audit log keeps.
     """
 
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    month = models.PositiveSmallIntegerField(_("bulan"))
+    year = year_field()
+    month = month_field()
     scope_type = models.CharField(_("cakupan"), max_length=10, choices=ScopeType.choices)
-    branch = models.ForeignKey(
-        Branch, verbose_name=_("kantor cabang"), on_delete=models.PROTECT, null=True, blank=True
-    )
+    branch = optional_link(Branch, _("kantor cabang"))
     locked = models.BooleanField(_("dikunci"), default=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("disetujui oleh"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    approved_by = user_stamp(_("disetujui oleh"), blank=False)
     approved_at = models.DateTimeField(_("disetujui pada"))
-    unlocked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dibuka oleh"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    unlocked_by = user_stamp(_("dibuka oleh"))
     unlocked_at = models.DateTimeField(_("dibuka pada"), null=True, blank=True)
     unlock_reason = models.CharField(_("alasan membuka kunci"), max_length=500, blank=True)
 
@@ -98,14 +83,7 @@ class ChangeLog(models.Model):
         SUBSCRIPTION = "langganan", _("Langganan notifikasi")
 
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("pengguna"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = user_stamp(_("pengguna"))
     source = models.CharField(_("sumber"), max_length=10, choices=ChangeSource.choices)
     source_detail = models.CharField(_("keterangan sumber"), max_length=300, blank=True)
     # One id per user action (a grid save, an upload, an import, an approval): the
@@ -113,29 +91,13 @@ class ChangeLog(models.Model):
     # services before the field existed and not grouped by the migration.
     operation = models.CharField(_("operasi"), max_length=36, null=True, blank=True, db_index=True)
     entity = models.CharField(_("jenis data"), max_length=10, choices=Entity.choices)
-    year = models.PositiveSmallIntegerField(_("tahun"))
+    year = year_field()
     month = models.PositiveSmallIntegerField(_("bulan"), null=True, blank=True)
     # No database constraint: the log is append-only history (it must outlive a
     # renamed or removed regency), and skipping the deferred checks keeps a
     # 100,000-row import's commit fast.
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("kabupaten/kota"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-    )
-    branch = models.ForeignKey(
-        Branch,
-        verbose_name=_("kantor cabang"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-    )
+    region = history_link(Region, _("kabupaten/kota"))
+    branch = history_link(Branch, _("kantor cabang"))
     key = models.CharField(_("kunci"), max_length=100)
     field = models.CharField(_("kolom"), max_length=30)
     old_value = models.CharField(_("nilai lama"), max_length=300, blank=True)

@@ -30,3 +30,16 @@ def unique_per_scope(
         )
         for scope, own in scopes.items()
     ]
+
+
+def at_least_zero(name: str, field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__gte": 0}), name=name)
+
+
+def matches(name: str, field: str, pattern: str) -> models.CheckConstraint:
+    """``field`` matches the regular expression ``pattern`` (a code's format)."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__regex": pattern}), name=name)
+
+
+def unique(name: str, *fields: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=list(fields), name=name)

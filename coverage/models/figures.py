@@ -3,13 +3,13 @@ per-month totals, and targets."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .constraints import month_1_12, unique_per_scope, year_range
+from .constraints import at_least_zero, month_1_12, unique, unique_per_scope, year_range
+from .fields import link, month_field, optional_link, user_stamp, year_field
 from .reference import (
     PROVINCE_CODE,
     PROVINCE_NAME,
@@ -28,23 +28,11 @@ class WorkforceFigure(models.Model):
     ``region`` empty means the whole province; ``sector`` empty means all sectors.
     """
 
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("kabupaten/kota"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text=_("Kosong berarti seluruh provinsi."),
+    year = year_field()
+    region = optional_link(
+        Region, _("kabupaten/kota"), help_text=_("Kosong berarti seluruh provinsi.")
     )
-    sector = models.ForeignKey(
-        Sector,
-        verbose_name=_("sektor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text=_("Kosong berarti semua sektor."),
-    )
+    sector = optional_link(Sector, _("sektor"), help_text=_("Kosong berarti semua sektor."))
     basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
     workers = models.BigIntegerField(_("jumlah pekerja"))
     source = models.CharField(_("sumber"), max_length=300)
@@ -55,12 +43,9 @@ class WorkforceFigure(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "data angkatan kerja")
         indexes = [models.Index(fields=["basis", "year"], name="workforce_basis_year")]
         constraints = [
-            models.CheckConstraint(condition=Q(workers__gte=0), name="workforce_workers_gte_0"),
+            at_least_zero("workforce_workers_gte_0", "workers"),
             year_range("workforce_year_range"),
-            models.UniqueConstraint(
-                fields=["year", "basis", "region", "sector"],
-                name="workforce_unique_region_sector",
-            ),
+            unique("workforce_unique_region_sector", "year", "basis", "region", "sector"),
             models.UniqueConstraint(
                 fields=["year", "basis", "region"],
                 condition=Q(sector__isnull=True),
@@ -89,28 +74,15 @@ class ParticipantCount(models.Model):
     # The unique constraint's index (year, month, region, sector, segment) serves
     # every lookup; per-column foreign-key indexes (two each on PostgreSQL for text
     # keys) would only slow down a 100,000-row import.
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    month = models.PositiveSmallIntegerField(_("bulan"))
-    region = models.ForeignKey(
-        Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, db_index=False
-    )
-    sector = models.ForeignKey(
-        Sector, verbose_name=_("sektor"), on_delete=models.PROTECT, db_index=False
-    )
-    segment = models.ForeignKey(
-        Segment, verbose_name=_("segmen"), on_delete=models.PROTECT, db_index=False
-    )
+    year = year_field()
+    month = month_field()
+    region = link(Region, _("kabupaten/kota"), db_index=False)
+    sector = link(Sector, _("sektor"), db_index=False)
+    segment = link(Segment, _("segmen"), db_index=False)
     active = models.BigIntegerField(_("peserta aktif"))
     nonactive = models.BigIntegerField(_("peserta nonaktif"), default=0)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("diubah oleh"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = user_stamp(_("diubah oleh"))
 
     class Meta:
         ordering = ["year", "month", "region__bps_code", "sector__code", "segment__code"]
@@ -120,12 +92,9 @@ class ParticipantCount(models.Model):
         # starts with those columns and serves the same lookups, and every index
         # costs time on each of a 100,000-row import's inserts.
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "month", "region", "sector", "segment"],
-                name="count_unique_cell",
-            ),
-            models.CheckConstraint(condition=Q(active__gte=0), name="count_active_gte_0"),
-            models.CheckConstraint(condition=Q(nonactive__gte=0), name="count_nonactive_gte_0"),
+            unique("count_unique_cell", "year", "month", "region", "sector", "segment"),
+            at_least_zero("count_active_gte_0", "active"),
+            at_least_zero("count_nonactive_gte_0", "nonactive"),
             month_1_12("count_month_1_12"),
             year_range("count_year_range"),
         ]
@@ -143,8 +112,8 @@ class MonthlyTotal(models.Model):
     national scale (1.2 million rows) is the difference between ~40 ms and ~450 ms.
     """
 
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    month = models.PositiveSmallIntegerField(_("bulan"))
+    year = year_field()
+    month = month_field()
     region = models.ForeignKey(Region, on_delete=models.CASCADE, db_index=False)
     segment = models.ForeignKey(Segment, on_delete=models.CASCADE, db_index=False)
     active = models.BigIntegerField(_("peserta aktif"))
@@ -153,11 +122,7 @@ class MonthlyTotal(models.Model):
     class Meta:
         verbose_name = _("total bulanan")
         verbose_name_plural = pgettext_lazy("plural", "total bulanan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["year", "month", "region", "segment"], name="monthly_total_unique"
-            )
-        ]
+        constraints = [unique("monthly_total_unique", "year", "month", "region", "segment")]
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.region_id}/{self.segment_id}"
@@ -170,14 +135,10 @@ class Target(models.Model):
     the percentage reveals the denominator the announcer had in mind.
     """
 
-    year = models.PositiveSmallIntegerField(_("tahun"))
+    year = year_field()
     scope_type = models.CharField(_("cakupan"), max_length=10, choices=ScopeType.choices)
-    branch = models.ForeignKey(
-        Branch, verbose_name=_("kantor cabang"), on_delete=models.PROTECT, null=True, blank=True
-    )
-    region = models.ForeignKey(
-        Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, null=True, blank=True
-    )
+    branch = optional_link(Branch, _("kantor cabang"))
+    region = optional_link(Region, _("kabupaten/kota"))
     basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
     target_count = models.BigIntegerField(_("target jumlah peserta"), null=True, blank=True)
     target_pct = models.DecimalField(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .constraints import unique
+from .fields import user_stamp, year_field
 from .reference import PROVINCE_CODE, Branch, Region, Sector, Segment
 
 
@@ -29,14 +30,7 @@ class Initiative(models.Model):
     segments = models.ManyToManyField(Segment, verbose_name=_("segmen"), blank=True)
     expected_enrolments = models.PositiveIntegerField(_("perkiraan peserta baru"), default=0)
     note = models.TextField(_("catatan"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dibuat oleh"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_stamp(_("dibuat oleh"))
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:
@@ -63,18 +57,11 @@ class Scenario(models.Model):
     """
 
     name = models.CharField(_("nama"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("tahun target"))
+    year = year_field(_("tahun target"))
     scope_code = models.CharField(_("cakupan"), max_length=20, default=PROVINCE_CODE)
     target_count = models.BigIntegerField(_("target peserta"), null=True, blank=True)
     levers = models.JSONField(_("pengungkit"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dibuat oleh"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_stamp(_("dibuat oleh"))
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:
@@ -82,7 +69,7 @@ class Scenario(models.Model):
         verbose_name = _("skenario")
         verbose_name_plural = pgettext_lazy("plural", "skenario")
         constraints = [
-            models.UniqueConstraint(fields=["name", "year"], name="scenario_unique_name_year"),
+            unique("scenario_unique_name_year", "name", "year"),
             models.CheckConstraint(
                 condition=Q(target_count__isnull=True) | Q(target_count__gte=0),
                 name="scenario_target_gte_0",

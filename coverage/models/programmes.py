@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .constraints import month_1_12, year_range
+from .constraints import at_least_zero, month_1_12, unique, year_range
+from .fields import link, month_field, optional_link, year_field
 from .reference import PROVINCE_CODE, Region
 
 
@@ -22,31 +23,28 @@ class Programme(models.Model):
 
     code = models.CharField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=200)
-    funder = models.ForeignKey(
+    funder = optional_link(
         Region,
-        verbose_name=_("pemberi dana"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("pemberi dana"),
         related_name="funded_programmes",
         help_text=_("Kosong berarti Pemprov NTT (kode 53)."),
     )
-    year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    year = year_field(_("tahun anggaran"))
     budget_idr = models.BigIntegerField(_("anggaran (Rp)"))
     contribution_idr = models.PositiveIntegerField(
         _("iuran per pekerja per bulan (Rp)"), default=16_800
     )
-    start_year = models.PositiveSmallIntegerField(_("tahun mulai"))
-    start_month = models.PositiveSmallIntegerField(_("bulan mulai"))
-    end_year = models.PositiveSmallIntegerField(_("tahun selesai"))
-    end_month = models.PositiveSmallIntegerField(_("bulan selesai"))
+    start_year = year_field(_("tahun mulai"))
+    start_month = month_field(_("bulan mulai"))
+    end_year = year_field(_("tahun selesai"))
+    end_month = month_field(_("bulan selesai"))
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("program pemda")
         verbose_name_plural = pgettext_lazy("plural", "program pemda")
         constraints = [
-            models.CheckConstraint(condition=Q(budget_idr__gte=0), name="programme_budget_gte_0"),
+            at_least_zero("programme_budget_gte_0", "budget_idr"),
             models.CheckConstraint(
                 condition=Q(contribution_idr__gt=0), name="programme_contribution_gt_0"
             ),
@@ -74,18 +72,14 @@ class ProgrammeQuota(models.Model):
     programme = models.ForeignKey(
         Programme, verbose_name=_("program"), on_delete=models.CASCADE, related_name="quotas"
     )
-    region = models.ForeignKey(Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT)
+    region = link(Region, _("kabupaten/kota"))
     quota = models.PositiveIntegerField(_("kuota pekerja"))
 
     class Meta:
         ordering = ["programme__code", "region__bps_code"]
         verbose_name = _("kuota program")
         verbose_name_plural = pgettext_lazy("plural", "kuota program")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "region"], name="programme_quota_unique_region"
-            )
-        ]
+        constraints = [unique("programme_quota_unique_region", "programme", "region")]
 
     def __str__(self) -> str:
         return f"{self.programme_id} {self.region_id}: {self.quota}"
@@ -94,12 +88,12 @@ class ProgrammeQuota(models.Model):
 class ProgrammeEnrolment(models.Model):
     """End-of-month stock of a programme's enrolled workers in one regency."""
 
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    month = models.PositiveSmallIntegerField(_("bulan"))
+    year = year_field()
+    month = month_field()
     programme = models.ForeignKey(
         Programme, verbose_name=_("program"), on_delete=models.CASCADE, related_name="enrolment"
     )
-    region = models.ForeignKey(Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT)
+    region = link(Region, _("kabupaten/kota"))
     enrolled = models.PositiveIntegerField(_("pekerja terdaftar"))
 
     class Meta:
@@ -107,10 +101,7 @@ class ProgrammeEnrolment(models.Model):
         verbose_name = _("kepesertaan program bulanan")
         verbose_name_plural = pgettext_lazy("plural", "kepesertaan program bulanan")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "month", "programme", "region"],
-                name="programme_enrolment_unique_cell",
-            ),
+            unique("programme_enrolment_unique_cell", "year", "month", "programme", "region"),
             month_1_12("programme_enrolment_month_1_12"),
         ]
 
@@ -125,8 +116,8 @@ class RegencyCommitment(models.Model):
     empty means none.
     """
 
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    region = models.ForeignKey(Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT)
+    year = year_field()
+    region = link(Region, _("kabupaten/kota"))
     regulation = models.CharField(_("nomor regulasi"), max_length=200, blank=True)
     budget_idr = models.BigIntegerField(_("anggaran APBD untuk pekerja (Rp)"), default=0)
     village_apparatus_total = models.PositiveIntegerField(_("perangkat desa (jumlah)"), default=0)
@@ -139,10 +130,8 @@ class RegencyCommitment(models.Model):
         verbose_name = _("komitmen pemda")
         verbose_name_plural = pgettext_lazy("plural", "komitmen pemda")
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "region"], name="commitment_unique_year_region"
-            ),
-            models.CheckConstraint(condition=Q(budget_idr__gte=0), name="commitment_budget_gte_0"),
+            unique("commitment_unique_year_region", "year", "region"),
+            at_least_zero("commitment_budget_gte_0", "budget_idr"),
             models.CheckConstraint(
                 condition=Q(village_apparatus_covered__lte=models.F("village_apparatus_total")),
                 name="commitment_covered_lte_total",

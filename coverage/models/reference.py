@@ -4,9 +4,11 @@ the two bases a coverage percentage is measured against."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from .constraints import matches
+from .fields import link
 
 PROVINCE_CODE = "53"
 PROVINCE_NAME = "Nusa Tenggara Timur"
@@ -52,11 +54,7 @@ class Branch(models.Model):
         ordering = ["code"]
         verbose_name = _("kantor cabang")
         verbose_name_plural = pgettext_lazy("plural", "kantor cabang")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z_]+$"), name="branch_code_upper_snake"
-            )
-        ]
+        constraints = [matches("branch_code_upper_snake", "code", r"^[A-Z_]+$")]
 
     def __str__(self) -> str:
         return self.name
@@ -77,22 +75,13 @@ class Region(models.Model):
     kemendagri_code = models.CharField(_("kode Kemendagri"), max_length=5, unique=True)
     name = models.CharField(_("nama"), max_length=100)
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
-    branch = models.ForeignKey(
-        Branch,
-        verbose_name=_("kantor cabang"),
-        on_delete=models.PROTECT,
-        related_name="regions",
-    )
+    branch = link(Branch, _("kantor cabang"), related_name="regions")
 
     class Meta:
         ordering = ["bps_code"]
         verbose_name = _("kabupaten/kota")
         verbose_name_plural = pgettext_lazy("plural", "kabupaten/kota")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(bps_code__regex=r"^[0-9]{4}$"), name="region_bps_code_4_digits"
-            )
-        ]
+        constraints = [matches("region_bps_code_4_digits", "bps_code", r"^[0-9]{4}$")]
 
     def __str__(self) -> str:
         return self.name
