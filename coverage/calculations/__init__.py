@@ -35,7 +35,13 @@ from .denominators import (
     region_denominators,
     scope_denominator,
 )
-from .history import MONTHLY_COLUMNS, RegionHistory, active_series, monthly_rows
+from .history import (
+    MONTHLY_COLUMNS,
+    RegionHistory,
+    active_series,
+    monthly_rows,
+    series_by_period,
+)
 from .metrics import ScopeMetrics, history_metrics, scope_metrics
 from .pace import (
     AT_RISK_SHARE,
@@ -111,6 +117,7 @@ __all__ = [
     "run_rate",
     "scope_denominator",
     "scope_metrics",
+    "series_by_period",
     "status",
     "summary_as_dict",
     "target_count_of",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from .metrics import ScopeMetrics
+from .metrics import ScopeMetrics, forecast_of, with_forecast
 
 # Areas whose December forecasts are simulated together (see ``with_december_forecasts``).
 BATCH_AREAS = 32
@@ -35,20 +34,8 @@ def with_december_forecasts(metrics: Sequence[ScopeMetrics]) -> list[ScopeMetric
         if _needs_simulation(m):
             groups.setdefault((len(m.monthly_changes), m.months_remaining), []).append(position)
         else:
-            outlook = forecasting.forecast(
-                period=m.period,
-                active=m.active,
-                target_count=m.target.count,
-                status=m.status,
-                changes=m.monthly_changes,
-                months_remaining=m.months_remaining,
-            )
-            results[position] = replace(
-                m,
-                probability_reaching_target=outlook.probability,
-                projection_p10=outlook.p10,
-                projection_p90=outlook.p90,
-            )
+            # ``forecast`` simulates no path here: no band, as in the batches below
+            results[position] = with_forecast(m, forecast_of(m))
     for (count, months), positions in groups.items():
         draws = _draw_counts(count, months)
         # A few dozen areas at a time: a national page's 600 areas × 10,000 paths
@@ -63,12 +50,11 @@ def with_december_forecasts(metrics: Sequence[ScopeMetrics]) -> list[ScopeMetric
             hits = np.count_nonzero(totals >= targets[:, None], axis=1)
             low, high = forecasting.percentile_band(totals)
             for row, position in enumerate(chunk):
-                results[position] = replace(
-                    results[position],
-                    probability_reaching_target=Fraction(int(hits[row]), forecasting.PATHS),
-                    projection_p10=low[row],
-                    projection_p90=high[row],
+                probability = Fraction(int(hits[row]), forecasting.PATHS)
+                outlook = forecasting.Forecast(
+                    probability=probability, p10=low[row], p90=high[row], band=()
                 )
+                results[position] = with_forecast(results[position], outlook)
     return results
 
 

@@ -44,6 +44,12 @@ def active_series(monthly: pd.DataFrame, region_codes: Iterable[str]) -> pd.Data
     )
 
 
+def series_by_period(series: pd.DataFrame, column: str = "active") -> dict[Period, int]:
+    """One column of an ``active_series`` frame (``active`` or ``nonactive``) by month."""
+    columns = (series["year"], series["month"], series[column])
+    return {Period(int(y), int(m)): int(value) for y, m, value in zip(*columns, strict=True)}
+
+
 class RegionHistory:
     """Each region's active and non-active participants per month, from the
     ``monthly`` frame, summed over any set of regions without pandas (a summary

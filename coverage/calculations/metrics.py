@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ import pandas as pd
 
 from .arithmetic import coverage_pct, gap_count
 from .denominators import Denominator
+from .history import series_by_period
 from .pace import Status, months_remaining, required_monthly_pace, run_rate, status
 from .period import Period
 from .projection import projected_at_deadline, projected_month_reached, reached_beyond_horizon
@@ -18,6 +19,7 @@ from .targets import ResolvedTarget
 
 if TYPE_CHECKING:
     from ..completeness import Completeness
+    from ..forecast import Forecast
 
 
 @dataclass(frozen=True)
@@ -74,18 +76,10 @@ def scope_metrics(
     ``completeness`` is how far ``period`` is reported for the scope and
     ``complete_periods`` the months complete for it (see ``history_metrics``).
     """
-    by_period = {
-        Period(int(y), int(m)): int(a)
-        for y, m, a in zip(series["year"], series["month"], series["active"], strict=True)
-    }
-    nonactive_by_period = {
-        Period(int(y), int(m)): int(n)
-        for y, m, n in zip(series["year"], series["month"], series["nonactive"], strict=True)
-    }
     return history_metrics(
         period=period,
-        active_by_period=by_period,
-        nonactive=nonactive_by_period.get(period, 0),
+        active_by_period=series_by_period(series),
+        nonactive=series_by_period(series, "nonactive").get(period, 0),
         denominator=denominator,
         target=target,
         completeness=completeness,
@@ -135,19 +129,7 @@ def history_metrics(
         pace=pace,
         complete=complete,
     )
-    outlook = (
-        forecasting.forecast(
-            period=period,
-            active=active,
-            target_count=target.count,
-            status=state,
-            changes=changes,
-            months_remaining=remaining,
-        )
-        if simulate
-        else forecasting.NOT_SIMULATED
-    )
-    return ScopeMetrics(
+    metrics = ScopeMetrics(
         period=period,
         active=active,
         nonactive=nonactive,
@@ -175,9 +157,31 @@ def history_metrics(
         reached_beyond_horizon=complete
         and reached_beyond_horizon(active=active, target_count=target.count, rate=rate),
         monthly_changes=changes,
+        pace_ratio=forecasting.pace_ratio(rate, pace),
+    )
+    return with_forecast(metrics, forecast_of(metrics)) if simulate else metrics
+
+
+def forecast_of(m: ScopeMetrics) -> Forecast:
+    """``forecasting.forecast`` of the figures in ``m``."""
+    from .. import forecast as forecasting  # forecast.py imports Period from here
+
+    return forecasting.forecast(
+        period=m.period,
+        active=m.active,
+        target_count=m.target.count,
+        status=m.status,
+        changes=m.monthly_changes,
+        months_remaining=m.months_remaining,
+    )
+
+
+def with_forecast(m: ScopeMetrics, outlook: Forecast) -> ScopeMetrics:
+    """``m`` with the probability, the p10–p90 band and its months from ``outlook``."""
+    return replace(
+        m,
         probability_reaching_target=outlook.probability,
         projection_p10=outlook.p10,
         projection_p90=outlook.p90,
-        pace_ratio=forecasting.pace_ratio(rate, pace),
         projection_band=outlook.band,
     )

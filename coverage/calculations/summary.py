@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .area_forecasts import with_december_forecasts
-from .arithmetic import coverage_pct, gap_count
+from .arithmetic import coverage_pct
 from .denominators import (
     Denominator,
     figures_by_sector,
@@ -44,8 +44,8 @@ class BreakdownRow:
     active: int
     denominator: int | None
     coverage_pct: Fraction | None
-    target_count: int | None
-    gap_count: int | None
+    target_count: int | None = None
+    gap_count: int | None = None
     # Branch and region rows carry the area's own full metrics (status, run rate,
     # required pace, projection, forecast, completeness); sector and segment rows
     # have none.
@@ -74,7 +74,6 @@ def coverage_summary(
     targets: pd.DataFrame,
     sector_active: pd.DataFrame,
     segment_active: pd.DataFrame,
-    series: pd.DataFrame | None = None,
     with_areas: bool = True,
     ledger: ReportingLedger | None = None,
     history: RegionHistory | None = None,
@@ -85,9 +84,8 @@ def coverage_summary(
     nonactive``) up to ``period``, from at least 12 months before it: every branch
     and region row gets its own full metrics (run rate, projection, forecast) from
     it. ``sector_active`` and ``segment_active`` hold the scope's active
-    participants in ``period`` per ``sector_code`` / ``segment_code``. ``series``
-    is the scope's own ``active_series`` when the caller has it already summed;
-    otherwise it is summed from ``monthly``. ``with_areas=False`` leaves the branch
+    participants in ``period`` per ``sector_code`` / ``segment_code``. The scope's
+    own series is summed from ``monthly`` like each area's. ``with_areas=False`` leaves the branch
     and region breakdowns empty, for a summary read only for its headline (then
     ``monthly`` needs only the rows of ``period``). ``ledger`` says which regency
     reported which month; without it, it is derived from ``monthly``. ``history``
@@ -144,32 +142,15 @@ def coverage_summary(
         denominator = scope_denominator(totals, scope=scope, year=period.year)
         target = region_target(scope.code, scope.branch_code or "")
 
-    scope_history = (
-        history.active_by_period(scope.region_codes)
-        if series is None
-        else {
-            Period(int(y), int(m)): int(a)
-            for y, m, a in zip(series["year"], series["month"], series["active"], strict=True)
-        }
-    )
-    if series is None:
-        scope_nonactive = history.nonactive_in(period, scope.region_codes)
-    else:
-        at = series[(series["year"] == period.year) & (series["month"] == period.month)]
-        scope_nonactive = int(at["nonactive"].sum())
-    metrics = history_metrics(
-        period=period,
-        active_by_period=scope_history,
-        nonactive=scope_nonactive,
-        denominator=denominator,
-        target=target,
-        completeness=ledger.completeness(period, scope.region_codes),
-        complete_periods=ledger.complete_periods(scope.region_codes, since=window, until=period),
-    )
-
     def area_metrics(
-        region_codes: frozenset[str], denominator: Denominator, target: ResolvedTarget
+        region_codes: frozenset[str],
+        denominator: Denominator,
+        target: ResolvedTarget,
+        *,
+        simulate: bool = False,
     ) -> ScopeMetrics:
+        """The metrics of the scope or of one of its rows, from its regions' history
+        (a row's forecast is left to ``with_december_forecasts``, all rows at once)."""
         return history_metrics(
             period=period,
             active_by_period=history.active_by_period(region_codes),
@@ -178,8 +159,10 @@ def coverage_summary(
             target=target,
             completeness=ledger.completeness(period, region_codes),
             complete_periods=ledger.complete_periods(region_codes, since=window, until=period),
-            simulate=False,
+            simulate=simulate,
         )
+
+    metrics = area_metrics(scope.region_codes, denominator, target, simulate=True)
 
     branch_rows: list[tuple[str, str, ScopeMetrics]] = []
     if with_areas and scope.kind in ("province", "branch"):
@@ -242,7 +225,6 @@ def coverage_summary(
                 name=str(sector_names.get(code, code)),
                 active=int(active),
                 denominator=sector_denominator.workers,
-                target_count=None,
             )
         )
 
@@ -258,7 +240,6 @@ def coverage_summary(
                 name=str(row.name),
                 active=int(segment_values.get(code, 0)),
                 denominator=None,
-                target_count=None,
             )
         )
 
@@ -273,17 +254,11 @@ def coverage_summary(
     )
 
 
-def _breakdown_row(
-    *, code: str, name: str, active: int, denominator: int | None, target_count: int | None
-) -> BreakdownRow:
+def _breakdown_row(*, code: str, name: str, active: int, denominator: int | None) -> BreakdownRow:
+    """A sector or segment row: coverage only, no target of its own."""
+    pct = coverage_pct(active, denominator)
     return BreakdownRow(
-        code=code,
-        name=name,
-        active=active,
-        denominator=denominator,
-        coverage_pct=coverage_pct(active, denominator),
-        target_count=target_count,
-        gap_count=gap_count(target_count, active),
+        code=code, name=name, active=active, denominator=denominator, coverage_pct=pct
     )
 
 
