@@ -134,53 +134,31 @@ def demo_workforce() -> list[WorkforceRecord]:
     province_ucj = {2023: 1_500_000, 2024: 1_548_600, 2025: 1_626_300}
     population = sum(POPULATION.values())
     rows: list[WorkforceRecord] = []
+
+    def add(
+        year: int, area: str | None, sector: str | None, basis: str, workers: float, source: str
+    ) -> None:
+        """One figure, rounded to whole workers."""
+        rows.append(WorkforceRecord(year, area, sector, basis, round(workers), source))
+
     for year, workers in province_bps.items():
-        rows.append(
-            WorkforceRecord(year, None, None, "BPS_AK", workers, f"BPS Sakernas Agustus {year}")
-        )
+        add(year, None, None, "BPS_AK", workers, f"BPS Sakernas Agustus {year}")
+        by_sector = f"BPS Sakernas Agustus {year}, menurut lapangan usaha (contoh)"
         for sector_code, share in WORKFORCE_SECTOR_SHARE.items():
-            rows.append(
-                WorkforceRecord(
-                    year,
-                    None,
-                    sector_code,
-                    "BPS_AK",
-                    int(round(workers * share)),
-                    f"BPS Sakernas Agustus {year}, menurut lapangan usaha (contoh)",
-                )
-            )
+            add(year, None, sector_code, "BPS_AK", workers * share, by_sector)
     for year, workers in province_ucj.items():
-        rows.append(
-            WorkforceRecord(
-                year, None, None, "UCJ", workers, f"BPJS Ketenagakerjaan, basis UCJ {year}"
-            )
-        )
+        add(year, None, None, "UCJ", workers, f"BPJS Ketenagakerjaan, basis UCJ {year}")
     for region_code, pop in POPULATION.items():
         share = pop / population
         # Towns have fewer farmers and more wage earners eligible under UCJ.
         ucj_tilt = 1.6 if region_code == "5371" else 1.0
         for year, workers in province_bps.items():
-            rows.append(
-                WorkforceRecord(
-                    year,
-                    region_code,
-                    None,
-                    "BPS_AK",
-                    int(round(workers * share)),
-                    f"Sebaran {DEMO_SOURCE} dari BPS {year}",
-                )
-            )
+            source = f"Sebaran {DEMO_SOURCE} dari BPS {year}"
+            add(year, region_code, None, "BPS_AK", workers * share, source)
         for year, workers in province_ucj.items():
-            rows.append(
-                WorkforceRecord(
-                    year,
-                    region_code,
-                    None,
-                    "UCJ",
-                    int(round(workers * share * ucj_tilt / _ucj_tilt_norm())),
-                    f"Sebaran {DEMO_SOURCE} dari basis UCJ {year}",
-                )
-            )
+            eligible = workers * share * ucj_tilt / _ucj_tilt_norm()
+            source = f"Sebaran {DEMO_SOURCE} dari basis UCJ {year}"
+            add(year, region_code, None, "UCJ", eligible, source)
     return rows
 
 

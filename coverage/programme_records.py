@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .programmes import Commitment
+
 
 @dataclass(frozen=True)
 class ProgrammeRecord:
@@ -49,13 +51,10 @@ class EnrolmentRecord:
 
 
 @dataclass(frozen=True)
-class CommitmentRecord:
+class CommitmentRecord(Commitment):
+    """A regency's commitment (``programmes.Commitment``) for the year it is imported for."""
+
     year: int
-    region_code: str
-    regulation: str
-    budget_idr: int
-    village_apparatus_total: int
-    village_apparatus_covered: int
 
     @property
     def key(self) -> tuple[int, str]:

@@ -7,6 +7,7 @@ The pages, ``/api/coverage`` and ``manage.py coverage_summary`` all call
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from .calculations import (
     RegionHistory,
     Scope,
     coverage_summary,
+    series_by_period,
 )
 from .completeness import Completeness, ReportingLedger
 from .models import Basis
@@ -175,8 +177,7 @@ class DashboardData:
     @property
     def active_by_period(self) -> dict[Period, int]:
         """The scope's active participants by month, from ``series``."""
-        columns = (self.series["year"], self.series["month"], self.series["active"])
-        return {Period(int(y), int(m)): int(a) for y, m, a in zip(*columns, strict=True)}
+        return series_by_period(self.series)
 
     @property
     def ucj(self) -> CoverageSummary:
@@ -249,38 +250,19 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
     sector_active = selectors.active_by_sector(period=period, region_codes=region_codes)
     segment_active = selectors.active_by_segment(period=period, region_codes=region_codes)
 
-    def summarise(
-        *,
-        scope: Scope,
-        basis: str,
-        sector_active: pd.DataFrame,
-        segment_active: pd.DataFrame,
-        series: pd.DataFrame | None = None,
-        with_areas: bool = True,
-    ) -> CoverageSummary:
-        """``coverage_summary`` on the frames loaded once for this page."""
-        return coverage_summary(
-            period=period,
-            scope=scope,
-            basis=basis,
-            reference=reference,
-            monthly=monthly,
-            workforce=workforce,
-            targets=targets,
-            ledger=ledger,
-            sector_active=sector_active,
-            segment_active=segment_active,
-            series=series,
-            with_areas=with_areas,
-            history=history,
-        )
-
+    # ``coverage_summary`` on the frames loaded once for this page
+    summarise = partial(
+        coverage_summary,
+        period=period,
+        reference=reference,
+        monthly=monthly,
+        workforce=workforce,
+        targets=targets,
+        ledger=ledger,
+        history=history,
+    )
     summary = summarise(
-        scope=scope,
-        basis=basis,
-        sector_active=sector_active,
-        segment_active=segment_active,
-        series=series,
+        scope=scope, basis=basis, sector_active=sector_active, segment_active=segment_active
     )
     # BPS sector coverage is drawn from ``other`` when UCJ is chosen; otherwise
     # ``other`` only feeds the headline, so it skips the sector and segment rows, and
@@ -291,7 +273,6 @@ def load_dashboard(*, period: Period, scope_code: str, basis: str) -> DashboardD
         basis=str(other_basis),
         sector_active=other_sectors,
         segment_active=segment_active.iloc[0:0],
-        series=series,
         with_areas=False,
     )
     context = (

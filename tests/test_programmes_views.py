@@ -150,7 +150,16 @@ def test_league_table_lists_regencies_by_coverage_with_commitments(
     client: Client, data: None
 ) -> None:
     services.commitments_save(
-        records=[CommitmentRecord(2025, "5311", "Perbup Ende 5/2024", 950_000_000, 2_300, 1_700)]
+        records=[
+            CommitmentRecord(
+                year=2025,
+                region_code="5311",
+                regulation="Perbup Ende 5/2024",
+                budget_idr=950_000_000,
+                village_apparatus_total=2_300,
+                village_apparatus_covered=1_700,
+            )
+        ]
     )
     response = client.get("/peringkat/")
     page = text(response)
