@@ -34,6 +34,7 @@ from .rows import (
     behind_row,
     behind_rows,
     behind_sort_key,
+    formal_codes,
     formal_split,
     furthest_behind,
     gap_rows,
@@ -46,7 +47,7 @@ from .rows import (
     target_pct,
     total_row,
 )
-from .series import ProgressSeries, band_series, points, progress_series
+from .series import ProgressSeries, actual_series, band_series, points, progress_series
 
 __all__ = [
     "STATUS_TONES",
@@ -61,12 +62,14 @@ __all__ = [
     "SegmentRow",
     "Tone",
     "TotalRow",
+    "actual_series",
     "answer",
     "band_series",
     "behind_row",
     "behind_rows",
     "behind_sort_key",
     "chance",
+    "formal_codes",
     "formal_split",
     "furthest_behind",
     "gap_rows",

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+import pandas as pd
+
 from ..calculations import BreakdownRow, required_monthly_pace
 
 Tone = Literal["good", "warn", "bad", "neutral"]
@@ -269,6 +271,11 @@ def segment_rows(rows: Sequence[BreakdownRow], *, formal: Collection[str]) -> li
         )
         for row in rows
     ]
+
+
+def formal_codes(segments: pd.DataFrame) -> set[str]:
+    """The codes of the formal segments, from the reference frame of segments."""
+    return {str(code) for code in segments.loc[segments["is_formal"], "segment_code"]}
 
 
 def formal_split(rows: Sequence[SegmentRow]) -> tuple[int, int]:

@@ -40,7 +40,7 @@ def progress_series(
     """
     first = Period(period.year - 1, 1)
     months = [first.shift(i) for i in range(MONTHS_SHOWN)]
-    actual = [active_by_period.get(month) if month <= period else None for month in months]
+    actual = actual_series(months, active_by_period=active_by_period, period=period)
     path: list[Fraction | None] = [None] * MONTHS_SHOWN
     december = active_by_period.get(Period(period.year - 1, 12))
     if december is not None and metrics.target.count is not None:
@@ -62,6 +62,14 @@ def progress_series(
         band_low=band_low,
         band_high=band_high,
     )
+
+
+def actual_series(
+    months: Sequence[Period], *, active_by_period: Mapping[Period, int], period: Period
+) -> list[int | None]:
+    """The count of each of ``months`` up to the reported month ``period`` (``None``
+    after it, and for a month without counts)."""
+    return [active_by_period.get(month) if month <= period else None for month in months]
 
 
 def points(values: Sequence[T | None]) -> tuple[list[int], list[T]]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..calculations import Period
 from ..narrative import format_number, month_year
+from ..presentation import actual_series
 from ..scenarios import HORIZON_MONTHS, NamedScenario, ScenarioResult, project_named
 from ..summaries import DashboardData
 from .charts import (
@@ -129,7 +130,8 @@ def scenario_chart(
     months = [first.shift(i) for i in range(last.index - first.index + 1)]
     with new_figure(17.5, 8.0) as figure:
         axes = figure.add_subplot()
-        plot_actual(axes, months, data, colour=TEXT)
+        actual = actual_series(months, active_by_period=data.active_by_period, period=data.period)
+        plot_actual(axes, actual, colour=TEXT)
         future = [i for i, month in enumerate(months) if month >= data.period]
         axes.plot(
             future,

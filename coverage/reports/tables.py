@@ -1,4 +1,4 @@
-"""The report's tables: breakdown rows, formatted in the active language for the template."""
+"""The report's tables: the presentation model's rows, formatted in the active language."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from ..calculations import BreakdownRow, required_monthly_pace
+from .. import presentation
 from ..narrative import format_number, format_pct
+from ..presentation import GapRow, TotalRow
 from ..summaries import DashboardData
 
 
@@ -27,13 +28,8 @@ def short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _target_pct(row: BreakdownRow) -> Fraction | None:
-    if row.target_count is None or not row.denominator:
-        return None
-    return Fraction(100 * row.target_count, row.denominator)
-
-
-def region_rows(rows: Sequence[BreakdownRow], *, months_remaining: int) -> list[dict[str, str]]:
+def area_rows(rows: Sequence[GapRow]) -> list[dict[str, str]]:
+    """Branches or regencies with their coverage, target, gap and monthly pace."""
     return [
         {
             "code": row.code,
@@ -42,70 +38,49 @@ def region_rows(rows: Sequence[BreakdownRow], *, months_remaining: int) -> list[
             "denominator": count_text(row.denominator),
             "coverage": pct_text(row.coverage_pct),
             "target": count_text(row.target_count),
-            "target_pct": pct_text(_target_pct(row)),
+            "target_pct": pct_text(row.target_pct),
             "gap": count_text(row.gap_count),
-            "pace": count_text(required_monthly_pace(row.gap_count, months_remaining)),
+            "pace": count_text(row.monthly_pace),
         }
         for row in rows
     ]
 
 
-def total_row(rows: Sequence[BreakdownRow]) -> dict[str, str]:
-    active = sum(row.active for row in rows)
-    with_denominator = [row for row in rows if row.denominator]
-    denominator = sum(row.denominator or 0 for row in with_denominator)
+def total_text(total: TotalRow) -> dict[str, str]:
     return {
-        "active": format_number(active),
-        "denominator": format_number(denominator) if with_denominator else "–",
-        "coverage": (
-            pct_text(Fraction(100 * sum(r.active for r in with_denominator), denominator))
-            if denominator
-            else "–"
-        ),
-        "gap": format_number(sum(row.gap_count or 0 for row in rows)),
+        "active": count_text(total.active),
+        "denominator": count_text(total.denominator),
+        "coverage": pct_text(total.coverage_pct),
+        "gap": count_text(total.gap_count),
     }
 
 
-def gap_rows(rows: Sequence[BreakdownRow], *, months_remaining: int) -> list[dict[str, str]]:
-    ordered = sorted(rows, key=lambda row: (-(row.gap_count or 0), row.name))
-    return region_rows(ordered, months_remaining=months_remaining)
-
-
-def formal_codes(data: DashboardData) -> set[str]:
-    segments = data.reference.segments
-    return {str(code) for code in segments.loc[segments["is_formal"], "segment_code"]}
-
-
 def segment_rows(data: DashboardData) -> list[dict[str, str]]:
-    formal = formal_codes(data)
-    total = sum(row.active for row in data.summary.by_segment)
-    order = {"PU": 0, "JAKON": 1, "PMI": 2, "BPU": 3}
-    rows = sorted(data.summary.by_segment, key=lambda row: (order.get(row.code, 9), row.code))
+    formal = presentation.formal_codes(data.reference.segments)
+    rows = presentation.segment_rows(data.summary.by_segment, formal=formal)
     return [
         {
             "code": row.code,
             "name": row.name,
-            "kind": _("formal") if row.code in formal else _("informal"),
-            "active": format_number(row.active),
-            "share": pct_text(Fraction(100 * row.active, total)) if total else "–",
+            "kind": _("formal") if row.formal else _("informal"),
+            "active": count_text(row.active),
+            "share": pct_text(row.share),
         }
-        for row in rows
+        for row in sorted(rows, key=lambda row: presentation.segment_order(row.code))
     ]
 
 
 def sector_rows(data: DashboardData) -> list[dict[str, str]]:
-    bps = {row.code: row for row in data.bps.by_sector}
-    total = sum(row.active for row in data.summary.by_sector)
-    rows = sorted(data.summary.by_sector, key=lambda row: (-row.active, row.code))
+    rows = presentation.sector_rows(data.summary.by_sector, bps=data.bps.by_sector)
     return [
         {
             "code": row.code,
             "name": row.name,
             "short_name": short(row.name, 46),
-            "active": format_number(row.active),
-            "share": pct_text(Fraction(100 * row.active, total)) if total else "–",
-            "bps_workers": count_text(bps[row.code].denominator if row.code in bps else None),
-            "bps_coverage": pct_text(bps[row.code].coverage_pct if row.code in bps else None),
+            "active": count_text(row.active),
+            "share": pct_text(row.share),
+            "bps_workers": count_text(row.bps_workers),
+            "bps_coverage": pct_text(row.bps_coverage),
         }
-        for row in rows
+        for row in sorted(rows, key=lambda row: (-row.active, row.code))
     ]

@@ -101,14 +101,20 @@ def api_coverage(request: HttpRequest) -> HttpResponse:
 
 
 def _api_body(period_text: str, scope_code: str, basis_text: str) -> bytes:
-    """Without a period: the latest month complete for the scope asked (DOMAIN.md)."""
-    scope_code = scope_code or PROVINCE_CODE
-    summary = load_coverage_summary(
+    summary = requested_summary(period_text, scope_code or PROVINCE_CODE, basis_text)
+    return json.dumps(summary_as_dict(summary), ensure_ascii=False).encode()
+
+
+def requested_summary(
+    period_text: str | None, scope_code: str, basis_text: str | None
+) -> CoverageSummary:
+    """The summary the API and the JSON download answer with; without a period: the
+    latest month complete for the scope asked (DOMAIN.md)."""
+    return load_coverage_summary(
         period=resolve_period(period_text, scope_code),
         scope_code=scope_code,
-        basis=parse_basis(basis_text or None),
+        basis=parse_basis(basis_text),
     )
-    return json.dumps(summary_as_dict(summary), ensure_ascii=False).encode()
 
 
 # --- the pages --------------------------------------------------------------------------

@@ -203,8 +203,7 @@ def _map(data: DashboardData, marks_: str, basis_name: str, *, query: str) -> di
 
 def segment_rows(data: DashboardData) -> list[presentation.SegmentRow]:
     """The segments of the page's scope, in the order the summary lists them."""
-    segments = data.reference.segments
-    formal = {str(code) for code in segments.loc[segments["is_formal"], "segment_code"]}
+    formal = presentation.formal_codes(data.reference.segments)
     return presentation.segment_rows(data.summary.by_segment, formal=formal)
 
 
