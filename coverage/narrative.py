@@ -530,7 +530,7 @@ def _laggard_items(rows: Sequence[BreakdownRow], *, limit: int, months_remaining
     lines = gap_rows(rows, months_remaining=months_remaining)
     for row in furthest_behind(lines, limit=limit):
         pace = row.monthly_pace
-        values = {"name": row.name, "gap": format_number(row.gap_count or 0)}
+        values = {"name": row.area.name, "gap": format_number(row.area.gap_count or 0)}
         if pace is None:
             items.append(_("%(name)s (kurang %(gap)s)") % values)
         else:

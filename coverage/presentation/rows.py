@@ -135,21 +135,16 @@ def behind_rows(rows: Sequence[BreakdownRow]) -> list[BehindRow]:
 
 @dataclass(frozen=True)
 class GapRow:
-    """One branch or regency with what it still has to close by December.
+    """One branch or regency (``area``) with what it still has to close by December.
 
-    ``gap_share`` is the row's share (%) of its level's total gap (the rows it was
-    built with); ``monthly_pace`` the net monthly gain that closes its gap in the
-    scope's remaining months (``required_monthly_pace``).
+    ``target_pct`` is its target as a percentage of its denominator; ``gap_share``
+    its share (%) of its level's total gap (the rows it was built with);
+    ``monthly_pace`` the net monthly gain that closes its gap in the scope's
+    remaining months (``required_monthly_pace``).
     """
 
-    code: str
-    name: str
-    active: int
-    denominator: int | None
-    coverage_pct: Fraction | None
-    target_count: int | None
+    area: BreakdownRow
     target_pct: Fraction | None
-    gap_count: int | None
     gap_share: Fraction | None
     monthly_pace: int | None
 
@@ -159,14 +154,8 @@ def gap_rows(rows: Sequence[BreakdownRow], *, months_remaining: int) -> list[Gap
     total = sum(row.gap_count or 0 for row in rows)
     return [
         GapRow(
-            code=row.code,
-            name=row.name,
-            active=row.active,
-            denominator=row.denominator,
-            coverage_pct=row.coverage_pct,
-            target_count=row.target_count,
+            area=row,
             target_pct=target_pct(row),
-            gap_count=row.gap_count,
             gap_share=None if row.gap_count is None else share_pct(row.gap_count, total),
             monthly_pace=required_monthly_pace(row.gap_count, months_remaining),
         )
@@ -176,12 +165,12 @@ def gap_rows(rows: Sequence[BreakdownRow], *, months_remaining: int) -> list[Gap
 
 def largest_gap_first(rows: Sequence[GapRow]) -> list[GapRow]:
     """The largest gap first (no gap counts as zero), ties by name."""
-    return sorted(rows, key=lambda row: (-(row.gap_count or 0), row.name))
+    return sorted(rows, key=lambda row: (-(row.area.gap_count or 0), row.area.name))
 
 
 def furthest_behind(rows: Sequence[GapRow], *, limit: int) -> list[GapRow]:
     """The ``limit`` rows with the largest gap, those without a gap left out."""
-    return largest_gap_first([row for row in rows if row.gap_count])[:limit]
+    return largest_gap_first([row for row in rows if row.area.gap_count])[:limit]
 
 
 @dataclass(frozen=True)

@@ -159,16 +159,9 @@ def progress_chart(data: DashboardData) -> str:
     with new_figure(17.5, 7.2) as figure:
         axes = figure.add_subplot()
         plot_actual(axes, series.actual, colour=ACTUAL)
-        xs, path = points(series.target_path)
-        if xs and m.target.count is not None:
-            axes.plot(
-                xs,
-                [float(value) for value in path],
-                color=TARGET,
-                linewidth=1.5,
-                linestyle="--",
-                label=_("Jalur target"),
-            )
+        target_label = _("Jalur target")
+        drawn = _plot_line(axes, series.target_path, colour=TARGET, style="--", label=target_label)
+        if drawn and m.target.count is not None:
             axes.annotate(
                 _("Target %(count)s") % {"count": format_number(m.target.count)},
                 xy=(23, m.target.count),
@@ -178,16 +171,8 @@ def progress_chart(data: DashboardData) -> str:
                 color=TARGET,
                 fontsize=7,
             )
-        xs, projection = points(series.projection)
-        if xs:
-            axes.plot(
-                xs,
-                [float(value) for value in projection],
-                color=PROJECTION,
-                linewidth=1.5,
-                linestyle=":",
-                label=_("Proyeksi laju saat ini"),
-            )
+        projection_label = _("Proyeksi laju saat ini")
+        _plot_line(axes, series.projection, colour=PROJECTION, style=":", label=projection_label)
         axes.set_xticks(range(24))
         axes.set_xticklabels(
             [month_label(month) for month in series.months], rotation=90, fontsize=6.5
@@ -197,6 +182,18 @@ def progress_chart(data: DashboardData) -> str:
         axes.legend(loc="upper left", frameon=False, ncols=3, fontsize=7)
         figure.subplots_adjust(left=0.1, right=0.99, top=0.95, bottom=0.2)
         return figure_svg(figure)
+
+
+def _plot_line(
+    axes: Axes, values: Sequence[Fraction | None], *, colour: str, style: str, label: str
+) -> bool:
+    """A thin dashed or dotted line through the points ``values`` has; whether it has any."""
+    xs, ys = points(values)
+    if xs:
+        axes.plot(
+            xs, [float(y) for y in ys], color=colour, linewidth=1.5, linestyle=style, label=label
+        )
+    return bool(xs)
 
 
 @lru_cache(maxsize=1)

@@ -32,14 +32,14 @@ def area_rows(rows: Sequence[GapRow]) -> list[dict[str, str]]:
     """Branches or regencies with their coverage, target, gap and monthly pace."""
     return [
         {
-            "code": row.code,
-            "name": row.name,
-            "active": count_text(row.active),
-            "denominator": count_text(row.denominator),
-            "coverage": pct_text(row.coverage_pct),
-            "target": count_text(row.target_count),
+            "code": row.area.code,
+            "name": row.area.name,
+            "active": count_text(row.area.active),
+            "denominator": count_text(row.area.denominator),
+            "coverage": pct_text(row.area.coverage_pct),
+            "target": count_text(row.area.target_count),
             "target_pct": pct_text(row.target_pct),
-            "gap": count_text(row.gap_count),
+            "gap": count_text(row.area.gap_count),
             "pace": count_text(row.monthly_pace),
         }
         for row in rows

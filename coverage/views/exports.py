@@ -46,41 +46,27 @@ def _area_columns(code_header: str, name_header: str, *more: Column) -> list[Col
     return [Column(code_header), Column(name_header), Column(_("Peserta aktif"), "int"), *more]
 
 
-def _area_cells(row: presentation.GapRow | presentation.SectorRow, *more: Cell) -> list[Cell]:
+def _area_cells(row: BreakdownRow | presentation.SectorRow, *more: Cell) -> list[Cell]:
     """An area's code and name, its active participants, then ``more``."""
     return [row.code, row.name, row.active, *more]
 
 
 def branch_table(data: DashboardData) -> Table:
-    return _breakdown_table(
-        data,
-        title=_("Per kantor cabang"),
-        code_header=_("Kode cabang"),
-        name_header=_("Kantor cabang"),
-        rows=data.summary.by_branch,
-    )
+    headers = (_("Per kantor cabang"), _("Kode cabang"), _("Kantor cabang"))
+    return _breakdown_table(data, headers, data.summary.by_branch)
 
 
 def region_table(data: DashboardData) -> Table:
-    return _breakdown_table(
-        data,
-        title=_("Per kabupaten-kota"),
-        code_header=_("Kode BPS"),
-        name_header=_("Kabupaten/kota"),
-        rows=data.summary.by_region,
-    )
+    headers = (_("Per kabupaten-kota"), _("Kode BPS"), _("Kabupaten/kota"))
+    return _breakdown_table(data, headers, data.summary.by_region)
 
 
 def _breakdown_table(
-    data: DashboardData,
-    *,
-    title: str,
-    code_header: str,
-    name_header: str,
-    rows: Sequence[BreakdownRow],
+    data: DashboardData, headers: tuple[str, str, str], rows: Sequence[BreakdownRow]
 ) -> Table:
+    """Branches or regencies (``headers``: the title, the code's and the name's header)."""
+    title, code_header, name_header = headers
     basis = data.basis
-    lines = presentation.gap_rows(rows, months_remaining=data.summary.metrics.months_remaining)
     return Table(
         title=title,
         columns=_area_columns(
@@ -93,7 +79,7 @@ def _breakdown_table(
         ),
         rows=[
             _area_cells(row, row.denominator, row.coverage_pct, row.target_count, row.gap_count)
-            for row in lines
+            for row in rows
         ],
     )
 
@@ -130,6 +116,10 @@ def segment_table(data: DashboardData) -> Table:
     )
 
 
+def _gap_cells(row: presentation.GapRow) -> list[Cell]:
+    return [row.area.target_count, row.area.gap_count, row.gap_share, row.monthly_pace]
+
+
 def gap_table(data: DashboardData) -> Table:
     """Who must close how much: the gap of each branch (province page) and regency, its
     share of the level's total gap and the monthly pace it needs until December."""
@@ -139,7 +129,7 @@ def gap_table(data: DashboardData) -> Table:
         levels.append((_("Kantor cabang"), data.summary.by_branch))
     levels.append((_("Kabupaten/kota"), data.summary.by_region))
     rows: list[list[Cell]] = [
-        [level, *_area_cells(row, row.target_count, row.gap_count, row.gap_share, row.monthly_pace)]
+        [level, *_area_cells(row.area, *_gap_cells(row))]
         for level, source in levels
         for row in presentation.largest_gap_first(
             presentation.gap_rows(source, months_remaining=remaining)
