@@ -26,6 +26,7 @@ from coverage.presentation import (
     region_names,
     reporting_notice,
     run_rate_span,
+    scenario_series,
     sector_rows,
     segment_order,
     segment_rows,
@@ -33,6 +34,7 @@ from coverage.presentation import (
     target_pct,
     total_row,
 )
+from coverage.scenarios import Lever, project_scenario
 from tests.test_presentation import metrics
 
 APRIL = Period(2025, 4)
@@ -167,6 +169,37 @@ def test_progress_series_of_a_fractional_run_rate_stays_exact() -> None:
     scope = metrics(active=10, run_rate=Fraction(1, 3), months_remaining=2, period=Period(2025, 10))
     series = progress_series(period=Period(2025, 10), active_by_period={}, metrics=scope)
     assert points(series.projection) == ([21, 22, 23], [10, Fraction(31, 3), Fraction(32, 3)])
+
+
+def test_scenario_series_starts_at_the_reported_month_and_stops_at_the_horizon() -> None:
+    drive = Lever(label="drive", monthly=50, start=Period(2025, 6))
+    result = project_scenario(
+        period=APRIL,
+        active=1_000,
+        run_rate=10,
+        target_count=None,
+        levers=[drive],
+        horizon_months=8,
+    )
+    months = [Period(2025, 3).shift(i) for i in range(11)]  # March 2025 … January 2026
+    # baseline 1000 + 10 k from April (k = 0) to December (k = 8), nothing after it
+    assert scenario_series(result, months, scenario=False) == (
+        [None] + [1_000 + 10 * k for k in range(9)] + [None]
+    )
+    # + 50 a month from June: April 1000, May 1010, June 1020 + 50, July 1030 + 100 …
+    assert scenario_series(result, months, scenario=True) == [
+        None,
+        1_000,
+        1_010,
+        1_070,
+        1_130,
+        1_190,
+        1_250,
+        1_310,
+        1_370,
+        1_430,
+        None,
+    ]
 
 
 # --- answers ----------------------------------------------------------------------------------

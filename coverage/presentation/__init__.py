@@ -6,7 +6,7 @@ No Django, no ORM, no formatting: dataclasses of exact numbers (``int``,
 them can disagree on a figure.
 
 - ``rows``: table rows (who is behind, gaps and paces, totals, sectors, segments);
-- ``series``: the progress chart's lines and the 80 % band;
+- ``series``: the progress chart's lines and the 80 % band, the scenarios' paths;
 - ``answers``: the answer sentence, the probability in words, the run rate's span,
   the implied denominator;
 - ``completeness``: what is said about a half-reported month.
@@ -47,7 +47,14 @@ from .rows import (
     target_pct,
     total_row,
 )
-from .series import ProgressSeries, actual_series, band_series, points, progress_series
+from .series import (
+    ProgressSeries,
+    actual_series,
+    band_series,
+    points,
+    progress_series,
+    scenario_series,
+)
 
 __all__ = [
     "STATUS_TONES",
@@ -82,6 +89,7 @@ __all__ = [
     "region_names",
     "reporting_notice",
     "run_rate_span",
+    "scenario_series",
     "sector_rows",
     "segment_order",
     "segment_rows",

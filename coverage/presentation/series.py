@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from ..calculations import Period, ScopeMetrics, target_path
+from ..scenarios import ScenarioResult
 
 T = TypeVar("T")
 MONTHS_SHOWN = 24  # January of the previous year to December of the reported year
@@ -70,6 +71,18 @@ def actual_series(
     """The count of each of ``months`` up to the reported month ``period`` (``None``
     after it, and for a month without counts)."""
     return [active_by_period.get(month) if month <= period else None for month in months]
+
+
+def scenario_series(
+    result: ScenarioResult, months: Sequence[Period], *, scenario: bool
+) -> list[int | None]:
+    """A scenario's path (``scenario``) or its baseline over ``months``: from the
+    reported month on, ``None`` before it and past the projection's horizon. The
+    planner's chart and the PDF's "Simulasi" page draw these."""
+    return [
+        result.value_at(month, scenario=scenario) if month >= result.period else None
+        for month in months
+    ]
 
 
 def points(values: Sequence[T | None]) -> tuple[list[int], list[T]]:

@@ -23,7 +23,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import charts, selectors, services
+from .. import charts, presentation, selectors, services
 from ..access import AuthenticatedHttpRequest, has_role
 from ..calculations import PROVINCE_CODE, Period, Scope, active_series
 from ..forecast import MIN_CHANGES
@@ -154,11 +154,19 @@ def projection_figure(
         )
     }
     baseline = lines[0][1]
-    series = [(_("Laju saat ini (tanpa pengungkit)"), _values(baseline, months, scenario=False))]
-    series += [(name, _values(result, months, scenario=True)) for name, result in lines]
+    series = [
+        (
+            _("Laju saat ini (tanpa pengungkit)"),
+            presentation.scenario_series(baseline, months, scenario=False),
+        )
+    ]
+    series += [
+        (name, presentation.scenario_series(result, months, scenario=True))
+        for name, result in lines
+    ]
     figure = charts.scenario_figure(
         months=[month_label(month) for month in months],
-        actual=[by_period.get(month) if month <= base.period else None for month in months],
+        actual=presentation.actual_series(months, active_by_period=by_period, period=base.period),
         lines=series,
         target=baseline.target_count,
         title=title,
@@ -174,13 +182,6 @@ def projection_figure(
     return charts.add_initiative_annotations(
         figure, [(month_label(start_period(item)), item.name) for item in initiatives]
     )
-
-
-def _values(result: ScenarioResult, months: list[Period], *, scenario: bool) -> list[int | None]:
-    return [
-        result.value_at(month, scenario=scenario) if month >= result.period else None
-        for month in months
-    ]
 
 
 def saved_scenarios() -> list[Scenario]:
