@@ -20,6 +20,7 @@ from .answers import (
     chance,
     implied_denominator,
     probability_bound,
+    reached_after_deadline,
     run_rate_span,
 )
 from .completeness import ReportingNotice, incomplete_notice, region_names, reporting_notice
@@ -86,6 +87,7 @@ __all__ = [
     "points",
     "probability_bound",
     "progress_series",
+    "reached_after_deadline",
     "region_names",
     "reporting_notice",
     "run_rate_span",

@@ -183,6 +183,12 @@ def answer(metrics: ScopeMetrics) -> Answer:
     )
 
 
+def reached_after_deadline(metrics: ScopeMetrics) -> bool:
+    """Whether the run rate reaches the target only after December of the reported year."""
+    reached = metrics.projected_month_reached
+    return reached is not None and reached > Period(metrics.period.year, 12)
+
+
 # --- the run rate's span and the implied denominator ------------------------------------
 
 

@@ -288,7 +288,7 @@ def _reached_note(data: DashboardData) -> str:
         return _("setelah tenggat Desember")
     if reached is None:
         return _("tidak tercapai dengan laju saat ini") if m.run_rate is not None else ""
-    if reached > Period(data.period.year, 12):
+    if presentation.reached_after_deadline(m):
         return _("setelah tenggat Desember")
     return _("sebelum atau pada tenggat")
 

@@ -289,10 +289,7 @@ def _headline(data: DashboardData, sources: dict[str, str]) -> dict[str, Any]:
             target.source or "", ""
         ),
         "implied": implied if implied is not None and implied.difference is not None else None,
-        "after_deadline": (
-            metrics.projected_month_reached is not None
-            and metrics.projected_month_reached > Period(metrics.period.year, 12)
-        ),
+        "after_deadline": presentation.reached_after_deadline(metrics),
     }
 
 

@@ -30,7 +30,7 @@ from ..templatetags.idformat import format_number, marks
 GEOJSON = "geo/ntt_regencies.geojson"
 
 
-def separators() -> str:
+def plotly_separators() -> str:
     """Plotly's decimal and thousands marks for the active language."""
     decimal = formats.get_format("DECIMAL_SEPARATOR")
     thousands = formats.get_format("THOUSAND_SEPARATOR")
@@ -92,35 +92,38 @@ class Captions:
 
 
 def page_charts(data: DashboardData, captions: Captions, *, query: str) -> Charts:
-    marks_ = separators()
+    """Every chart of a dashboard page; ``query`` keeps period and basis in the map's links."""
+    separators = plotly_separators()
     note = captions.note
     counts_note = _("Jumlah peserta aktif (tidak bergantung pada basis) · Periode %(period)s") % {
         "period": month_label(data.period)
     }
     details = [
-        Chart(id="chart-regions", figure=_regions(data, marks_, captions.basis_name), caption=note),
-        Chart(id="chart-segments", figure=_segments(data, marks_), caption=counts_note),
+        Chart(
+            id="chart-regions", figure=_regions(data, separators, captions.basis_name), caption=note
+        ),
+        Chart(id="chart-segments", figure=_segments(data, separators), caption=counts_note),
         Chart(
             id="chart-sectors",
-            figure=_sectors(data, marks_),
+            figure=_sectors(data, separators),
             caption=counts_note + " · " + captions.bps_note,
             wide=True,
         ),
     ]
-    heatmap = _heatmap(data, marks_)
+    heatmap = _heatmap(data, separators)
     if heatmap is not None:
         details.append(Chart(id="chart-heatmap", figure=heatmap, caption=counts_note, wide=True))
     return Charts(
         progress=Chart(
-            id="chart-progress", figure=_progress(data, marks_), caption=note, wide=True
+            id="chart-progress", figure=_progress(data, separators), caption=note, wide=True
         ),
         main=[
             Chart(
                 id="chart-map",
-                figure=_map(data, marks_, captions.basis_name, query=query),
+                figure=_map(data, separators, captions.basis_name, query=query),
                 caption=note + " · " + _("Klik kabupaten/kota untuk membuka halamannya."),
             ),
-            Chart(id="chart-formal", figure=_formal(data, marks_), caption=counts_note),
+            Chart(id="chart-formal", figure=_formal(data, separators), caption=counts_note),
         ],
         details=details,
     )
@@ -130,7 +133,7 @@ def _floats(values: Sequence[Fraction | int | None]) -> list[float | None]:
     return [None if value is None else float(value) for value in values]
 
 
-def _progress(data: DashboardData, marks_: str) -> dict[str, Any]:
+def _progress(data: DashboardData, separators: str) -> dict[str, Any]:
     series = presentation.progress_series(
         period=data.period, active_by_period=data.active_by_period, metrics=data.summary.metrics
     )
@@ -148,11 +151,11 @@ def _progress(data: DashboardData, marks_: str) -> dict[str, Any]:
         target_label=_("Jalur target"),
         projection_label=_("Proyeksi laju saat ini"),
         axis_label=_("Peserta aktif"),
-        separators=marks_,
+        separators=separators,
     )
 
 
-def _regions(data: DashboardData, marks_: str, basis_name: str) -> dict[str, Any]:
+def _regions(data: DashboardData, separators: str, basis_name: str) -> dict[str, Any]:
     rows = context_rows(data)
     return charts.region_coverage_figure(
         names=[row.name for row in rows],
@@ -163,7 +166,7 @@ def _regions(data: DashboardData, marks_: str, basis_name: str) -> dict[str, Any
         coverage_label=_("Cakupan"),
         target_label=_("Target"),
         axis_label=_("Cakupan (%)"),
-        separators=marks_,
+        separators=separators,
     )
 
 
@@ -176,7 +179,7 @@ def _regency_outlines() -> dict[str, list[list[tuple[float, float]]]]:
     return map_figure.regency_outlines(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def _map(data: DashboardData, marks_: str, basis_name: str, *, query: str) -> dict[str, Any]:
+def _map(data: DashboardData, separators: str, basis_name: str, *, query: str) -> dict[str, Any]:
     rows = data.context.by_region
     language_marks = marks()
     before, after = link_parts("coverage:region")
@@ -197,7 +200,7 @@ def _map(data: DashboardData, marks_: str, basis_name: str, *, query: str) -> di
         ],
         title=_("Peta cakupan NTT (%(basis)s)") % {"basis": basis_name},
         colorbar_label=_("Cakupan"),
-        separators=marks_,
+        separators=separators,
     )
 
 
@@ -207,7 +210,7 @@ def segment_rows(data: DashboardData) -> list[presentation.SegmentRow]:
     return presentation.segment_rows(data.summary.by_segment, formal=formal)
 
 
-def _formal(data: DashboardData, marks_: str) -> dict[str, Any]:
+def _formal(data: DashboardData, separators: str) -> dict[str, Any]:
     formal, informal = presentation.formal_split(segment_rows(data))
     return charts.formal_informal_figure(
         formal=formal,
@@ -216,11 +219,11 @@ def _formal(data: DashboardData, marks_: str) -> dict[str, Any]:
         formal_label=_("Formal (PU + JAKON + PMI)"),
         informal_label=_("Informal (BPU)"),
         axis_label=_("Peserta aktif"),
-        separators=marks_,
+        separators=separators,
     )
 
 
-def _segments(data: DashboardData, marks_: str) -> dict[str, Any]:
+def _segments(data: DashboardData, separators: str) -> dict[str, Any]:
     frame = data.segment_series
     # a pivot of a few dozen rows: plain dicts cost a tenth of set_index/unstack
     by_month: dict[Period, dict[str, int]] = {}
@@ -240,7 +243,7 @@ def _segments(data: DashboardData, marks_: str) -> dict[str, Any]:
         names={str(code): str(name) for code, name in names.items()},
         title=_("Peserta aktif per segmen dari waktu ke waktu"),
         axis_label=_("Peserta aktif"),
-        separators=marks_,
+        separators=separators,
     )
 
 
@@ -253,7 +256,7 @@ def sector_rows(data: DashboardData) -> list[presentation.SectorRow]:
     return presentation.sector_rows(data.summary.by_sector, bps=data.bps.by_sector)
 
 
-def _sectors(data: DashboardData, marks_: str) -> dict[str, Any]:
+def _sectors(data: DashboardData, separators: str) -> dict[str, Any]:
     rows = sorted(sector_rows(data), key=lambda row: row.active, reverse=True)
     return charts.sector_figure(
         labels=[f"{row.code} · {_short(row.name)}" for row in rows],
@@ -262,7 +265,7 @@ def _sectors(data: DashboardData, marks_: str) -> dict[str, Any]:
         title=_("Sektor (KBLI 2020), %(period)s") % {"period": month_label(data.period)},
         active_title=_("Peserta aktif"),
         coverage_title=_("Cakupan angkatan kerja BPS"),
-        separators=marks_,
+        separators=separators,
     )
 
 
@@ -276,7 +279,7 @@ def heatmap_note(data: DashboardData) -> str:
     ) % {"limit": HEATMAP_MAX_REGIONS}
 
 
-def _heatmap(data: DashboardData, marks_: str) -> dict[str, Any] | None:
+def _heatmap(data: DashboardData, separators: str) -> dict[str, Any] | None:
     frame = data.region_sector
     if frame.empty:
         return None
@@ -304,5 +307,5 @@ def _heatmap(data: DashboardData, marks_: str) -> dict[str, Any] | None:
         ],
         title=_("Peserta aktif per kabupaten/kota dan sektor"),
         colorbar_label=_("Peserta"),
-        separators=marks_,
+        separators=separators,
     )

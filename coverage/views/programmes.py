@@ -40,7 +40,7 @@ from ..programmes import (
 )
 from ..services import PROGRAMME_KINDS, WriteContext, programme_apply_import
 from ..summaries import SummaryError, load_coverage_summary, parse_period, resolve_period
-from .dashboard_charts import separators as _separators
+from .dashboard_charts import plotly_separators as _separators
 from .guards import problem, role_required
 from .upload import (
     EXPIRED,
