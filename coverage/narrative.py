@@ -15,7 +15,7 @@ one form for every count ("peserta", "bulan"); where English needs "1 month" /
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,12 +26,11 @@ from .calculations import (
     CoverageSummary,
     Period,
     ScopeMetrics,
-    required_monthly_pace,
 )
 from .completeness import Completeness
 from .formatting import month_year, number, percent, rate
 from .labels import basis_phrase, status_words
-from .presentation import Chance, chance
+from .presentation import Chance, chance, furthest_behind, gap_rows, implied_denominator
 
 LAGGARDS = 3
 # DOMAIN.md "Horizon of the reached month": the reached month is looked for at most
@@ -102,13 +101,11 @@ def incomplete_warning(choice: Completeness) -> str:
     ) % {"month": month_year(choice.period), "reported": reported_phrase(choice)}
 
 
-def missing_sentence(choice: Completeness, names: Mapping[str, str]) -> str:
+def missing_sentence(names: Sequence[str]) -> str:
     """ "Belum melapor: Sumba Barat, Kupang dan Alor." (empty when none is missing)."""
-    if not choice.missing:
+    if not names:
         return ""
-    return _("Belum melapor: %(names)s.") % {
-        "names": join_words([names.get(code, code) for code in choice.missing])
-    }
+    return _("Belum melapor: %(names)s.") % {"names": join_words(names)}
 
 
 # --- the paragraphs -----------------------------------------------------------------------
@@ -450,17 +447,13 @@ def _status_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
     return _("Status: %(status)s.") % values
 
 
-def furthest_behind(rows: Sequence[BreakdownRow], *, limit: int) -> list[BreakdownRow]:
-    """The rows with the largest gap (ties by name), those without a gap left out."""
-    behind = [row for row in rows if row.gap_count]
-    return sorted(behind, key=lambda row: (-(row.gap_count or 0), row.name))[:limit]
-
-
-def _laggard_items(rows: Sequence[BreakdownRow], months_remaining: int) -> list[str]:
+def _laggard_items(rows: Sequence[BreakdownRow], *, limit: int, months_remaining: int) -> list[str]:
+    """The ``limit`` rows furthest behind (``presentation.furthest_behind``), in words."""
     items = []
-    for row in rows:
-        pace = required_monthly_pace(row.gap_count, months_remaining)
-        values = {"name": row.name, "gap": number(row.gap_count or 0)}
+    lines = gap_rows(rows, months_remaining=months_remaining)
+    for row in furthest_behind(lines, limit=limit):
+        pace = row.monthly_pace
+        values = {"name": row.area.name, "gap": number(row.area.gap_count or 0)}
         if pace is None:
             items.append(_("%(name)s (kurang %(gap)s)") % values)
         else:
@@ -476,31 +469,28 @@ def _laggards_paragraph(summary: CoverageSummary, *, laggards: int) -> str:
     remaining = summary.metrics.months_remaining
     sentences = []
     if summary.scope.kind == "province":
-        branches = furthest_behind(summary.by_branch, limit=laggards)
+        branches = _laggard_items(summary.by_branch, limit=laggards, months_remaining=remaining)
         if branches:
             sentences.append(
                 _("Kekurangan terbesar per kantor cabang: %(items)s.")
-                % {"items": join_words(_laggard_items(branches, remaining))}
+                % {"items": join_words(branches)}
             )
     if summary.scope.kind != "region":
-        regions = furthest_behind(summary.by_region, limit=laggards)
+        regions = _laggard_items(summary.by_region, limit=laggards, months_remaining=remaining)
         if regions:
-            sentences.append(
-                _("Per kabupaten/kota: %(items)s.")
-                % {"items": join_words(_laggard_items(regions, remaining))}
-            )
+            sentences.append(_("Per kabupaten/kota: %(items)s.") % {"items": join_words(regions)})
     return " ".join(sentences)
 
 
 def implied_denominator_sentence(m: ScopeMetrics, *, basis: str) -> str:
     """The denominator a target implies when it states both a count and a percentage."""
-    target = m.target
-    if target.implied_denominator is None or target.count is None or target.pct is None:
+    implied = implied_denominator(m)
+    if implied is None:
         return ""
     values = {
-        "count": number(target.count),
-        "pct": percent(target.pct, 2),
-        "implied": number(target.implied_denominator),
+        "count": number(implied.count),
+        "pct": percent(implied.pct, 2),
+        "implied": number(implied.implied),
         "basis": basis_phrase(basis),
     }
     text = (
@@ -510,10 +500,9 @@ def implied_denominator_sentence(m: ScopeMetrics, *, basis: str) -> str:
         )
         % values
     )
-    stored = m.denominator.workers
-    if not stored:
+    stored, difference = implied.stored, implied.difference
+    if stored is None or difference is None:
         return text
-    difference = 100 * (target.implied_denominator - stored) / stored
     values.update(
         stored=number(stored),
         difference=percent(abs(difference), 1),
@@ -532,7 +521,7 @@ def implied_denominator_sentence(m: ScopeMetrics, *, basis: str) -> str:
         )
     else:
         text += " " + _("Angka itu sama dengan penyebut %(basis)s yang tersimpan.") % values
-    if target.denominator_mismatch:
+    if implied.mismatch:
         text += " " + _(
             "Selisih lebih dari 5%: target dan penyebut kemungkinan memakai basis yang berbeda."
         )

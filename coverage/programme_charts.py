@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from .charts import (
     ACTUAL,
     GRID,
-    LIST_AXIS,
     MUTED,
     TOP_LEGEND,
     FigureDict,
@@ -16,6 +15,7 @@ from .charts import (
     _hover,
     _layout,
     count_axis,
+    list_layout,
 )
 
 
@@ -38,16 +38,13 @@ def quota_enrolled_figure(
     ]
     for trace in traces:
         trace["hovertemplate"] = _hover("%{y}<br>%{x:,.0f}", trace["name"])
-    layout = _layout(
+    layout = list_layout(
         title=title,
         separators=separators,
         height=max(260, 90 + 24 * len(names)),
         barmode="overlay",
         xaxis=count_axis(axis_label),
-        yaxis=LIST_AXIS,
-        legend=TOP_LEGEND,
-        margin={"l": 10, "r": 30, "t": 80, "b": 50},
-        bargap=0.2,
+        right_margin=30,
     )
     return _figure(traces, layout)
 

@@ -2,7 +2,7 @@
 
 import json
 
-from coverage import charts
+from coverage import charts, map_figure
 
 MONTHS = ["Des 2024", "Jan 2025", "Feb 2025", "Mar 2025"]
 
@@ -94,26 +94,26 @@ def test_regency_outlines_read_polygons_and_multipolygons_by_bps_code() -> None:
             },
         ]
     }
-    outlines = charts.regency_outlines(geojson)
+    outlines = map_figure.regency_outlines(geojson)
     assert outlines["5311"] == [SQUARE]
     assert outlines["5371"] == [SQUARE, ISLET]
 
 
 def test_label_sits_on_the_largest_island() -> None:
-    x, y = charts.label_point([ISLET, SQUARE])
+    x, y = map_figure.label_point([ISLET, SQUARE])
     assert abs(x - 120.5) < 1e-9 and abs(y - -9.5) < 1e-9
 
 
 def test_scale_colour_follows_the_colour_bar_stops() -> None:
     scale = [[0.0, "#000000"], [0.5, "#ff0000"], [1.0, "#ffffff"]]
-    assert charts.scale_colour(0, low=0, high=10, scale=scale) == "#000000"
-    assert charts.scale_colour(5, low=0, high=10, scale=scale) == "#ff0000"
-    assert charts.scale_colour(7.5, low=0, high=10, scale=scale) == "#ff8080"
-    assert charts.scale_colour(99, low=0, high=10, scale=scale) == "#ffffff"
+    assert map_figure.scale_colour(0, low=0, high=10, scale=scale) == "#000000"
+    assert map_figure.scale_colour(5, low=0, high=10, scale=scale) == "#ff0000"
+    assert map_figure.scale_colour(7.5, low=0, high=10, scale=scale) == "#ff8080"
+    assert map_figure.scale_colour(99, low=0, high=10, scale=scale) == "#ffffff"
 
 
 def test_map_is_drawn_from_local_outlines_without_tiles_and_links_each_regency() -> None:
-    figure = charts.region_map_figure(
+    figure = map_figure.region_map_figure(
         outlines={"5311": [SQUARE], "5371": [ISLET]},
         codes=["5311", "5371", "9999"],
         names=["Ende", "Kota Kupang", "Tanpa peta"],

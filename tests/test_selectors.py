@@ -78,10 +78,10 @@ def test_heatmap_is_left_out_above_its_region_limit(
 def test_overview_explains_a_missing_heatmap(
     demo: None, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from coverage.views import dashboard
+    from coverage.views import dashboard_charts
 
     monkeypatch.setattr(summaries, "HEATMAP_MAX_REGIONS", 5)
-    monkeypatch.setattr(dashboard, "HEATMAP_MAX_REGIONS", 5)
+    monkeypatch.setattr(dashboard_charts, "HEATMAP_MAX_REGIONS", 5)
     page = client.get("/").content.decode()
     assert 'data-figure="chart-heatmap"' not in page
     assert "hanya ditampilkan untuk paling banyak 5 kabupaten/kota" in page

@@ -33,12 +33,13 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..calculations import Period, target_path
+from .. import presentation
 from ..formatting import month_digits, number, percent
 from ..labels import basis_phrase
+from ..presentation import points, progress_series
 from ..summaries import DashboardData
 from .svg import compact_svg
-from .tables import formal_codes, short
+from .tables import short
 
 GEOJSON_PATH = Path(settings.BASE_DIR) / "static" / "geo" / "ntt_regencies.geojson"
 # Where a regency's label goes when its shape is too small or crowded for it (lng, lat,
@@ -111,13 +112,13 @@ def figure_svg(figure: Figure) -> str:
     return compact_svg(buffer.getvalue())
 
 
-def plot_actual(axes: Axes, months: Sequence[Period], data: DashboardData, *, colour: str) -> None:
-    """The active participants reported up to the page's month: a line, a dot a month."""
-    by_period = data.active_by_period
-    xs = [i for i, month in enumerate(months) if month in by_period and month <= data.period]
+def plot_actual(axes: Axes, actual: Sequence[int | None], *, colour: str) -> None:
+    """The active participants reported (``presentation.actual_series``): a line, a dot a
+    month."""
+    xs, values = points(actual)
     axes.plot(
         xs,
-        [by_period[months[i]] for i in xs],
+        values,
         color=colour,
         linewidth=2,
         marker="o",
@@ -138,31 +139,18 @@ def participants_axis(axes: Axes) -> None:
 def progress_chart(data: DashboardData) -> str:
     """Active participants per month against the target path and the projection.
 
-    The same series as the web chart: January of the previous year to December,
-    the straight path from last December to the target, the run rate forward.
+    The same series as the web chart (``presentation.progress_series``): January of the
+    previous year to December, the straight path from last December to the target, the
+    run rate forward.
     """
     m = data.summary.metrics
-    year = data.period.year
-    months = [Period(year - 1, 1).shift(i) for i in range(24)]
-    by_period = data.active_by_period
+    series = progress_series(period=data.period, active_by_period=data.active_by_period, metrics=m)
     with new_figure(17.5, 7.2) as figure:
         axes = figure.add_subplot()
-        plot_actual(axes, months, data, colour=ACTUAL)
-        december = by_period.get(Period(year - 1, 12))
-        if december is not None and m.target.count is not None:
-            axes.plot(
-                list(range(11, 24)),
-                [
-                    float(
-                        target_path(december_before=december, target_count=m.target.count, month=k)
-                    )
-                    for k in range(13)
-                ],
-                color=TARGET,
-                linewidth=1.5,
-                linestyle="--",
-                label=_("Jalur target"),
-            )
+        plot_actual(axes, series.actual, colour=ACTUAL)
+        target_label = _("Jalur target")
+        drawn = _plot_line(axes, series.target_path, colour=TARGET, style="--", label=target_label)
+        if drawn and m.target.count is not None:
             axes.annotate(
                 _("Target %(count)s") % {"count": number(m.target.count)},
                 xy=(23, m.target.count),
@@ -172,23 +160,29 @@ def progress_chart(data: DashboardData) -> str:
                 color=TARGET,
                 fontsize=7,
             )
-        if m.run_rate is not None:
-            start = data.period.index - months[0].index
-            axes.plot(
-                [start + k for k in range(m.months_remaining + 1)],
-                [float(m.active + m.run_rate * k) for k in range(m.months_remaining + 1)],
-                color=PROJECTION,
-                linewidth=1.5,
-                linestyle=":",
-                label=_("Proyeksi laju saat ini"),
-            )
+        projection_label = _("Proyeksi laju saat ini")
+        _plot_line(axes, series.projection, colour=PROJECTION, style=":", label=projection_label)
         axes.set_xticks(range(24))
-        axes.set_xticklabels([month_digits(month) for month in months], rotation=90, fontsize=6.5)
+        axes.set_xticklabels(
+            [month_digits(month) for month in series.months], rotation=90, fontsize=6.5
+        )
         axes.set_xlim(-0.5, 23.5)
         participants_axis(axes)
         axes.legend(loc="upper left", frameon=False, ncols=3, fontsize=7)
         figure.subplots_adjust(left=0.1, right=0.99, top=0.95, bottom=0.2)
         return figure_svg(figure)
+
+
+def _plot_line(
+    axes: Axes, values: Sequence[Fraction | None], *, colour: str, style: str, label: str
+) -> bool:
+    """A thin dashed or dotted line through the points ``values`` has; whether it has any."""
+    xs, ys = points(values)
+    if xs:
+        axes.plot(
+            xs, [float(y) for y in ys], color=colour, linewidth=1.5, linestyle=style, label=label
+        )
+    return bool(xs)
 
 
 @lru_cache(maxsize=1)
@@ -285,9 +279,10 @@ def map_chart(data: DashboardData) -> str:
 
 def formal_chart(data: DashboardData) -> str:
     """Formal (PU + JAKON + PMI) against informal (BPU) active participants."""
-    codes = formal_codes(data)
-    formal = sum(row.active for row in data.summary.by_segment if row.code in codes)
-    informal = sum(row.active for row in data.summary.by_segment if row.code not in codes)
+    formal_segments = presentation.formal_codes(data.reference.segments)
+    formal, informal = presentation.formal_split(
+        presentation.segment_rows(data.summary.by_segment, formal=formal_segments)
+    )
     total = formal + informal
     labels = [_("Formal"), _("Informal (BPU)")]
     with new_figure(17.5, 2.9) as figure:

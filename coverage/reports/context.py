@@ -18,13 +18,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from .. import selectors
+from .. import presentation, selectors
 from ..calculations import CoverageSummary, Period
 from ..completeness import ReportingLedger
 from ..formatting import long_date, month_year, number, percent, rate
 from ..labels import basis_phrase, status_words
 from ..narrative import (
-    furthest_behind,
     implied_denominator_sentence,
     incomplete_warning,
     missing_sentence,
@@ -34,7 +33,7 @@ from ..narrative import (
 )
 from ..summaries import DashboardData
 from .charts import formal_chart, map_chart, progress_chart, sector_chart, svg_data_uri
-from .tables import gap_rows, region_rows, sector_rows, segment_rows, total_row
+from .tables import area_rows, sector_rows, segment_rows, total_text
 
 REPORT_TIME_ZONE = ZoneInfo("Asia/Makassar")
 LAGGARD_ROWS = 8
@@ -43,17 +42,15 @@ LAGGARD_ROWS = 8
 def completeness_context(data: DashboardData, ledger: ReportingLedger) -> dict[str, str]:
     """Page 1's warning when the month is not complete for the scope (DOMAIN.md "Reporting
     completeness"): the reported share in words and the regencies still missing."""
-    choice = ledger.completeness(data.period, data.scope.region_codes)
-    if choice.complete:
+    notice = presentation.incomplete_notice(
+        ledger.completeness(data.period, data.scope.region_codes),
+        presentation.region_names(data.reference.regions),
+    )
+    if notice is None:
         return {"completeness_warning": "", "completeness_missing": ""}
-    regions = data.reference.regions
-    names = {
-        str(code): str(name)
-        for code, name in zip(regions["region_code"], regions["name"], strict=True)
-    }
     return {
-        "completeness_warning": incomplete_warning(choice),
-        "completeness_missing": missing_sentence(choice, names),
+        "completeness_warning": incomplete_warning(notice.month),
+        "completeness_missing": missing_sentence(notice.missing),
     }
 
 
@@ -67,12 +64,13 @@ def report_context(
     summary = data.summary
     m = summary.metrics
     printed = timezone.localtime(printed_at or timezone.now(), REPORT_TIME_ZONE)
-    span = run_rate_span(data.series, data.period)
+    span = presentation.run_rate_span(data.active_by_period.keys(), data.period)
     printed_label = _("%(date)s pukul %(time)s WITA") % {
         "date": long_date(printed.date()),
         "time": dateformat.format(printed, time_of_day_format()),
     }
     context_rows = [row for row in data.context.by_region if row.code in data.context_region_codes]
+    remaining = m.months_remaining
     return {
         "lang": translation.get_language() or "id",
         "scope": data.scope,
@@ -91,12 +89,20 @@ def report_context(
         "map_chart": svg_data_uri(map_chart(data)),
         "formal_chart": svg_data_uri(formal_chart(data)),
         "sector_chart": svg_data_uri(sector_chart(data)),
-        "region_rows": region_rows(context_rows, months_remaining=m.months_remaining),
-        "region_total": total_row(context_rows) if len(context_rows) > 1 else None,
-        "branch_rows": gap_rows(summary.by_branch, months_remaining=m.months_remaining),
-        "laggard_rows": gap_rows(
-            furthest_behind(summary.by_region, limit=LAGGARD_ROWS),
-            months_remaining=m.months_remaining,
+        "region_rows": area_rows(presentation.gap_rows(context_rows, months_remaining=remaining)),
+        "region_total": (
+            total_text(presentation.total_row(context_rows)) if len(context_rows) > 1 else None
+        ),
+        "branch_rows": area_rows(
+            presentation.largest_gap_first(
+                presentation.gap_rows(summary.by_branch, months_remaining=remaining)
+            )
+        ),
+        "laggard_rows": area_rows(
+            presentation.furthest_behind(
+                presentation.gap_rows(summary.by_region, months_remaining=remaining),
+                limit=LAGGARD_ROWS,
+            )
         ),
         "segment_rows": segment_rows(data),
         "sector_rows": sector_rows(data),
@@ -156,14 +162,6 @@ def _scope_title(data: DashboardData) -> str:
     if data.scope.kind == "branch":
         return _("Kantor Cabang %(name)s") % {"name": data.scope.name}
     return data.scope.name
-
-
-def run_rate_span(series: Any, period: Period) -> int | None:
-    """How many months the run rate spans: the largest of 3, 2, 1 with data (else none)."""
-    months = {Period(int(y), int(m)) for y, m in zip(series["year"], series["month"], strict=True)}
-    if period not in months:
-        return None
-    return next((k for k in (3, 2, 1) if period.shift(-k) in months), None)
 
 
 def _target_note(data: DashboardData) -> str:
@@ -281,7 +279,7 @@ def _reached_note(data: DashboardData) -> str:
         return _("setelah tenggat Desember")
     if reached is None:
         return _("tidak tercapai dengan laju saat ini") if m.run_rate is not None else ""
-    if reached > Period(data.period.year, 12):
+    if presentation.reached_after_deadline(m):
         return _("setelah tenggat Desember")
     return _("sebelum atau pada tenggat")
 

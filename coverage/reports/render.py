@@ -11,6 +11,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -35,53 +36,33 @@ class RenderedReport:
     pages: int
 
 
-def report_pdf_bytes(
-    *,
-    period: Period,
-    scope_code: str,
-    basis: str = "UCJ",
-    lang: str = "id",
-    approved: bool | None = None,
-    scenarios: Sequence[NamedScenario] | None = None,
-) -> bytes:
+class ReportOptions(TypedDict, total=False):
+    """How a report is printed, beyond its month and scope (defaults: ``report_html``)."""
+
+    basis: str
+    lang: str
+    approved: bool | None
+    printed_at: datetime.datetime | None
+    scenarios: Sequence[NamedScenario] | None
+
+
+def report_pdf_bytes(*, period: Period, scope_code: str, **options: Unpack[ReportOptions]) -> bytes:
     """The PDF of ``scope_code`` for ``period``; raises ``SummaryError`` like the pages.
 
     ``scenarios`` (saved planner scenarios) add a "Simulasi" page comparing them
     with the baseline projection.
     """
-    return build_report(
-        period=period,
-        scope_code=scope_code,
-        basis=basis,
-        lang=lang,
-        approved=approved,
-        scenarios=scenarios,
-    ).pdf
+    return build_report(period=period, scope_code=scope_code, **options).pdf
 
 
 def build_report(
-    *,
-    period: Period,
-    scope_code: str,
-    basis: str = "UCJ",
-    lang: str = "id",
-    approved: bool | None = None,
-    printed_at: datetime.datetime | None = None,
-    scenarios: Sequence[NamedScenario] | None = None,
+    *, period: Period, scope_code: str, **options: Unpack[ReportOptions]
 ) -> RenderedReport:
     """The PDF and its page count (``approved`` None or False prints "provisional")."""
     from weasyprint import HTML  # imported here: loading Pango is only needed for a PDF
 
     with collector_paused():
-        html = report_html(
-            period=period,
-            scope_code=scope_code,
-            basis=basis,
-            lang=lang,
-            approved=approved,
-            printed_at=printed_at,
-            scenarios=scenarios,
-        )
+        html = report_html(period=period, scope_code=scope_code, **options)
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
         report = RenderedReport(pdf=document.write_pdf(), pages=len(document.pages))
         # let go before the collector runs on leaving the block, so that one young

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..calculations import Period
 from ..formatting import month_digits, month_year, number
+from ..presentation import actual_series, points, scenario_series
 from ..scenarios import HORIZON_MONTHS, NamedScenario, ScenarioResult, project_named
 from ..summaries import DashboardData
 from .charts import (
@@ -108,12 +109,6 @@ def scenario_context(data: DashboardData, scenarios: Sequence[NamedScenario]) ->
     }
 
 
-def _path_value(result: ScenarioResult, month: Period, *, scenario: bool) -> float:
-    """A path's value in a month of the chart (always within the 60-month horizon)."""
-    values = result.scenario if scenario else result.baseline
-    return float(values[month.index - result.period.index])
-
-
 def scenario_chart(
     data: DashboardData, results: Sequence[tuple[NamedScenario, ScenarioResult]]
 ) -> str:
@@ -128,20 +123,22 @@ def scenario_chart(
     months = [first.shift(i) for i in range(last.index - first.index + 1)]
     with new_figure(17.5, 8.0) as figure:
         axes = figure.add_subplot()
-        plot_actual(axes, months, data, colour=TEXT)
-        future = [i for i, month in enumerate(months) if month >= data.period]
+        actual = actual_series(months, active_by_period=data.active_by_period, period=data.period)
+        plot_actual(axes, actual, colour=TEXT)
+        future, values = points(scenario_series(baseline, months, scenario=False))
         axes.plot(
             future,
-            [_path_value(baseline, months[i], scenario=False) for i in future],
+            [float(value) for value in values],
             color=PROJECTION,
             linewidth=1.5,
             linestyle=":",
             label=_("Laju saat ini"),
         )
         for index, (scenario, result) in enumerate(results):
+            future, values = points(scenario_series(result, months, scenario=True))
             axes.plot(
                 future,
-                [_path_value(result, months[i], scenario=True) for i in future],
+                [float(value) for value in values],
                 color=SCENARIO_COLOURS[index % len(SCENARIO_COLOURS)],
                 linewidth=1.8,
                 label=short(scenario.name, 28),

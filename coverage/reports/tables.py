@@ -1,13 +1,13 @@
-"""The report's tables: breakdown rows, formatted in the active language for the template."""
+"""The report's tables: the presentation model's rows, formatted in the active language."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
-from ..calculations import BreakdownRow, required_monthly_pace
+from .. import presentation
 from ..formatting import number, percent
 from ..labels import segment_kind
+from ..presentation import GapRow, TotalRow
 from ..summaries import DashboardData
 
 
@@ -16,85 +16,59 @@ def short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _target_pct(row: BreakdownRow) -> Fraction | None:
-    if row.target_count is None or not row.denominator:
-        return None
-    return Fraction(100 * row.target_count, row.denominator)
-
-
-def region_rows(rows: Sequence[BreakdownRow], *, months_remaining: int) -> list[dict[str, str]]:
+def area_rows(rows: Sequence[GapRow]) -> list[dict[str, str]]:
+    """Branches or regencies with their coverage, target, gap and monthly pace."""
     return [
         {
-            "code": row.code,
-            "name": row.name,
-            "active": number(row.active),
-            "denominator": number(row.denominator),
-            "coverage": percent(row.coverage_pct, 1),
-            "target": number(row.target_count),
-            "target_pct": percent(_target_pct(row), 1),
-            "gap": number(row.gap_count),
-            "pace": number(required_monthly_pace(row.gap_count, months_remaining)),
+            "code": row.area.code,
+            "name": row.area.name,
+            "active": number(row.area.active),
+            "denominator": number(row.area.denominator),
+            "coverage": percent(row.area.coverage_pct, 1),
+            "target": number(row.area.target_count),
+            "target_pct": percent(row.target_pct, 1),
+            "gap": number(row.area.gap_count),
+            "pace": number(row.monthly_pace),
         }
         for row in rows
     ]
 
 
-def total_row(rows: Sequence[BreakdownRow]) -> dict[str, str]:
-    active = sum(row.active for row in rows)
-    with_denominator = [row for row in rows if row.denominator]
-    denominator = sum(row.denominator or 0 for row in with_denominator)
+def total_text(total: TotalRow) -> dict[str, str]:
     return {
-        "active": number(active),
-        "denominator": number(denominator) if with_denominator else "–",
-        "coverage": (
-            percent(Fraction(100 * sum(r.active for r in with_denominator), denominator), 1)
-            if denominator
-            else "–"
-        ),
-        "gap": number(sum(row.gap_count or 0 for row in rows)),
+        "active": number(total.active),
+        "denominator": number(total.denominator),
+        "coverage": percent(total.coverage_pct, 1),
+        "gap": number(total.gap_count),
     }
 
 
-def gap_rows(rows: Sequence[BreakdownRow], *, months_remaining: int) -> list[dict[str, str]]:
-    ordered = sorted(rows, key=lambda row: (-(row.gap_count or 0), row.name))
-    return region_rows(ordered, months_remaining=months_remaining)
-
-
-def formal_codes(data: DashboardData) -> set[str]:
-    segments = data.reference.segments
-    return {str(code) for code in segments.loc[segments["is_formal"], "segment_code"]}
-
-
 def segment_rows(data: DashboardData) -> list[dict[str, str]]:
-    formal = formal_codes(data)
-    total = sum(row.active for row in data.summary.by_segment)
-    order = {"PU": 0, "JAKON": 1, "PMI": 2, "BPU": 3}
-    rows = sorted(data.summary.by_segment, key=lambda row: (order.get(row.code, 9), row.code))
+    formal = presentation.formal_codes(data.reference.segments)
+    rows = presentation.segment_rows(data.summary.by_segment, formal=formal)
     return [
         {
             "code": row.code,
             "name": row.name,
-            "kind": segment_kind(row.code in formal),
+            "kind": segment_kind(row.formal),
             "active": number(row.active),
-            "share": percent(Fraction(100 * row.active, total), 1) if total else "–",
+            "share": percent(row.share, 1),
         }
-        for row in rows
+        for row in sorted(rows, key=lambda row: presentation.segment_order(row.code))
     ]
 
 
 def sector_rows(data: DashboardData) -> list[dict[str, str]]:
-    bps = {row.code: row for row in data.bps.by_sector}
-    total = sum(row.active for row in data.summary.by_sector)
-    rows = sorted(data.summary.by_sector, key=lambda row: (-row.active, row.code))
+    rows = presentation.sector_rows(data.summary.by_sector, bps=data.bps.by_sector)
     return [
         {
             "code": row.code,
             "name": row.name,
             "short_name": short(row.name, 46),
             "active": number(row.active),
-            "share": percent(Fraction(100 * row.active, total), 1) if total else "–",
-            "bps_workers": number(bps[row.code].denominator if row.code in bps else None),
-            "bps_coverage": percent(bps[row.code].coverage_pct if row.code in bps else None, 1),
+            "share": percent(row.share, 1),
+            "bps_workers": number(row.bps_workers),
+            "bps_coverage": percent(row.bps_coverage, 1),
         }
-        for row in rows
+        for row in sorted(rows, key=lambda row: (-row.active, row.code))
     ]

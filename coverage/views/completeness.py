@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from .. import selectors
+from .. import presentation, selectors
 from ..calculations import Period, Scope
 from ..completeness import Completeness
 from ..formatting import month_year
@@ -48,36 +48,38 @@ def completeness_banner(
     region_names: Mapping[str, str],
     basis: str,
 ) -> CompletenessBanner | None:
-    """The banner of a page showing ``period``; ``choices`` are the scope's months
-    (``summaries.period_choices``), ``default`` its latest complete month. None when
-    the month is complete and no newer month is being entered."""
-    by_period = {choice.period: choice for choice in choices}
-    shown = by_period.get(period)
-    if shown is not None and not shown.complete:
-        link = ""
-        link_text = ""
-        if default is not None and default != period:
-            link = "?" + urlencode({"period": str(default), "basis": basis})
-            link_text = _("Lihat bulan lengkap terakhir: %(month)s") % {
-                "month": month_year(default)
-            }
+    """The banner of a page showing ``period`` (``presentation.reporting_notice``), in
+    words; None when the month is complete and no newer month is being entered."""
+    notice = presentation.reporting_notice(
+        period=period, choices=choices, default=default, names=region_names
+    )
+    if notice is None:
+        return None
+    month = notice.month
+    link = (
+        ""
+        if notice.link_to is None
+        else "?" + urlencode({"period": str(notice.link_to), "basis": basis})
+    )
+    if notice.kind == "incomplete":
         return CompletenessBanner(
             incomplete=True,
-            message=incomplete_warning(shown),
-            missing=missing_sentence(shown, region_names),
+            message=incomplete_warning(month),
+            missing=missing_sentence(notice.missing),
             link=link,
-            link_text=link_text,
+            link_text=(
+                _("Lihat bulan lengkap terakhir: %(month)s") % {"month": month_year(notice.link_to)}
+                if notice.link_to is not None
+                else ""
+            ),
         )
-    newest = choices[0] if choices else None
-    if newest is None or newest.period <= period or newest.complete:
-        return None
     return CompletenessBanner(
         incomplete=False,
         message=_("Data %(month)s sedang diisi: %(reported)s.")
-        % {"month": month_year(newest.period), "reported": reported_phrase(newest)},
+        % {"month": month_year(month.period), "reported": reported_phrase(month)},
         missing="",
-        link="?" + urlencode({"period": str(newest.period), "basis": basis}),
-        link_text=_("Lihat data sementara %(month)s") % {"month": month_year(newest.period)},
+        link=link,
+        link_text=_("Lihat data sementara %(month)s") % {"month": month_year(month.period)},
     )
 
 
@@ -88,11 +90,6 @@ def completeness_context(
     read, two grouped queries)."""
     ledger = selectors.reporting_ledger()
     choices = period_choices(scope, ledger=ledger)
-    regions = data.reference.regions
-    names = {
-        str(code): str(name)
-        for code, name in zip(regions["region_code"], regions["name"], strict=True)
-    }
     return {
         "period_options": period_options(choices),
         "period_value": str(period),
@@ -100,7 +97,7 @@ def completeness_context(
             period=period,
             choices=choices,
             default=ledger.default_period(scope.region_codes),
-            region_names=names,
+            region_names=presentation.region_names(data.reference.regions),
             basis=basis,
         ),
     }

@@ -11,21 +11,17 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import charts, formatting, presentation, selectors
+from .. import formatting, presentation, selectors
 from ..cache import cached, data_version
 from ..calculations import (
     PROVINCE_CODE,
@@ -35,13 +31,11 @@ from ..calculations import (
     ReferenceFrames,
     ScopeKind,
     summary_as_dict,
-    target_path,
 )
 from ..formatting import HYPHEN
 from ..labels import basis_choices, basis_phrase, basis_short, status_label, target_source
 from ..models import Basis
 from ..summaries import (
-    HEATMAP_MAX_REGIONS,
     DashboardData,
     SummaryError,
     load_coverage_summary,
@@ -50,10 +44,17 @@ from ..summaries import (
     resolve_period,
 )
 from .completeness import completeness_context
+from .dashboard_charts import (
+    Captions,
+    context_rows,
+    heatmap_note,
+    link_parts,
+    page_charts,
+    page_query,
+    sector_rows,
+    segment_rows,
+)
 from .guards import problem
-
-GEOJSON = "geo/ntt_regencies.geojson"
-
 
 # --- the API ------------------------------------------------------------------------
 
@@ -78,14 +79,20 @@ def api_coverage(request: HttpRequest) -> HttpResponse:
 
 
 def _api_body(period_text: str, scope_code: str, basis_text: str) -> bytes:
-    """Without a period: the latest month complete for the scope asked (DOMAIN.md)."""
-    scope_code = scope_code or PROVINCE_CODE
-    summary = load_coverage_summary(
+    summary = requested_summary(period_text, scope_code or PROVINCE_CODE, basis_text)
+    return json.dumps(summary_as_dict(summary), ensure_ascii=False).encode()
+
+
+def requested_summary(
+    period_text: str | None, scope_code: str, basis_text: str | None
+) -> CoverageSummary:
+    """The summary the API and the JSON download answer with; without a period: the
+    latest month complete for the scope asked (DOMAIN.md)."""
+    return load_coverage_summary(
         period=resolve_period(period_text, scope_code),
         scope_code=scope_code,
-        basis=parse_basis(basis_text or None),
+        basis=parse_basis(basis_text),
     )
-    return json.dumps(summary_as_dict(summary), ensure_ascii=False).encode()
 
 
 # --- the pages --------------------------------------------------------------------------
@@ -157,10 +164,10 @@ def _page(*, period: Period, scope_code: str, basis: str) -> dict[str, Any]:
             scope=page_context["scope"], period=period, basis=basis, data=page_context["data"]
         ),
         "bases": basis_choices(),
-        "query": _query(period, basis),
+        "query": page_query(period, basis),
         "link": {
-            "region": _link_parts("coverage:region"),
-            "branch": _link_parts("coverage:branch"),
+            "region": link_parts("coverage:region"),
+            "branch": link_parts("coverage:branch"),
         },
     }
     scope = context["scope"]
@@ -174,23 +181,6 @@ def _page(*, period: Period, scope_code: str, basis: str) -> dict[str, Any]:
             for name in ("nav", "head", "body")
         },
     }
-
-
-def _query(period: Period, basis: str) -> str:
-    """The query string that keeps the period and basis across pages."""
-    return urlencode({"period": str(period), "basis": basis})
-
-
-def _link_parts(name: str) -> tuple[str, str]:
-    """The URL of ``name`` before and after its one code argument.
-
-    The tables link each of up to 514 regencies; joining strings there instead of
-    a ``{% url %}`` lookup per row takes the national page's template time down by
-    a quarter.
-    """
-    marker = "CODE"
-    before, after = reverse(name, args=[marker]).split(marker)
-    return before, after
 
 
 def _page_context(*, period: Period, scope_code: str, basis: str) -> dict[str, Any]:
@@ -216,10 +206,18 @@ def _page_context(*, period: Period, scope_code: str, basis: str) -> dict[str, A
         "other_basis_name": basis_phrase(data.other_basis),
         "nav": _navigation(data.reference),
         "head": _headline(data, sources),
-        "charts": _charts(data, sources, query=_query(period, basis)),
-        "heatmap_note": _heatmap_note(data),
+        "charts": page_charts(
+            data,
+            Captions(
+                note=_source_note(data.summary, sources),
+                bps_note=_source_note(data.bps, sources),
+                basis_name=basis_phrase(data.basis),
+            ),
+            query=page_query(period, basis),
+        ),
+        "heatmap_note": heatmap_note(data),
         "behind": _behind_tables(data),
-        "sector_rows": _sector_rows(data),
+        "sector_rows": sector_rows(data),
         "segment_rows": _segment_rows(data),
     }
 
@@ -255,17 +253,7 @@ def _headline(data: DashboardData, sources: dict[str, str]) -> dict[str, Any]:
     """The cards: the chosen basis drives target, gap and pace; both coverages side by side."""
     metrics = data.summary.metrics
     target = metrics.target
-    implied = None
-    if target.implied_denominator is not None and metrics.denominator.workers:
-        stored = metrics.denominator.workers
-        implied = {
-            "count": target.count,
-            "pct": target.pct,
-            "implied": target.implied_denominator,
-            "stored": stored,
-            "difference": 100 * (target.implied_denominator - stored) / stored,
-            "mismatch": target.denominator_mismatch,
-        }
+    implied = presentation.implied_denominator(metrics)
     return {
         "m": metrics,
         "ucj": data.ucj.metrics,
@@ -276,32 +264,9 @@ def _headline(data: DashboardData, sources: dict[str, str]) -> dict[str, Any]:
         "answer": presentation.answer(metrics),
         "tone": presentation.status_tone(metrics.status),
         "target_source": target_source(target.source),
-        "implied": implied,
-        "after_deadline": (
-            metrics.projected_month_reached is not None
-            and metrics.projected_month_reached > Period(metrics.period.year, 12)
-        ),
+        "implied": implied if implied is not None and implied.difference is not None else None,
+        "after_deadline": presentation.reached_after_deadline(metrics),
     }
-
-
-# --- charts -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    figure: dict[str, Any]
-    caption: str
-    wide: bool = False
-
-
-@dataclass(frozen=True)
-class Charts:
-    """The charts a page shows at once (``main``) and those folded under "Rincian"."""
-
-    progress: Chart
-    main: list[Chart]
-    details: list[Chart]
 
 
 def _source_note(summary: CoverageSummary, sources: dict[str, str]) -> str:
@@ -312,258 +277,6 @@ def _source_note(summary: CoverageSummary, sources: dict[str, str]) -> str:
         "year": year if year is not None else "–",
         "source": source or "–",
     }
-
-
-def _charts(data: DashboardData, sources: dict[str, str], *, query: str) -> Charts:
-    separators = formatting.separators()
-    note = _source_note(data.summary, sources)
-    bps_note = _source_note(data.bps, sources)
-    counts_note = _("Jumlah peserta aktif (tidak bergantung pada basis) · Periode %(period)s") % {
-        "period": formatting.month_short(data.period)
-    }
-    details = [
-        Chart(id="chart-regions", figure=_regions(data, separators), caption=note),
-        Chart(id="chart-segments", figure=_segments(data, separators), caption=counts_note),
-        Chart(
-            id="chart-sectors",
-            figure=_sectors(data, separators),
-            caption=counts_note + " · " + bps_note,
-            wide=True,
-        ),
-    ]
-    heatmap = _heatmap(data, separators)
-    if heatmap is not None:
-        details.append(Chart(id="chart-heatmap", figure=heatmap, caption=counts_note, wide=True))
-    return Charts(
-        progress=Chart(
-            id="chart-progress", figure=_progress(data, separators), caption=note, wide=True
-        ),
-        main=[
-            Chart(
-                id="chart-map",
-                figure=_map(data, separators, query=query),
-                caption=note + " · " + _("Klik kabupaten/kota untuk membuka halamannya."),
-            ),
-            Chart(id="chart-formal", figure=_formal(data, separators), caption=counts_note),
-        ],
-        details=details,
-    )
-
-
-def _progress(data: DashboardData, separators: str) -> dict[str, Any]:
-    metrics = data.summary.metrics
-    year = data.period.year
-    months = [Period(year - 1, 1).shift(i) for i in range(24)]
-    by_period = data.active_by_period
-    actual = [by_period.get(month) if month <= data.period else None for month in months]
-    december = by_period.get(Period(year - 1, 12))
-    path: list[float | None] = [None] * 24
-    if december is not None and metrics.target.count is not None:
-        for month in range(13):
-            path[11 + month] = float(
-                target_path(
-                    december_before=december, target_count=metrics.target.count, month=month
-                )
-            )
-    projection: list[float | None] = [None] * 24
-    if metrics.run_rate is not None:
-        start = data.period.index - months[0].index
-        for k in range(metrics.months_remaining + 1):
-            projection[start + k] = float(metrics.active + metrics.run_rate * k)
-    band_low, band_high = presentation.band_series(months=months, metrics=metrics)
-    return charts.progress_figure(
-        months=[formatting.month_short(month) for month in months],
-        actual=actual,
-        target_path=path,
-        projection=projection,
-        band_low=band_low,
-        band_high=band_high,
-        band_label=_("Rentang 80 %"),
-        title=_("Peserta aktif vs jalur target %(year)s — %(scope)s")
-        % {"year": year, "scope": data.scope.name},
-        actual_label=_("Peserta aktif"),
-        target_label=_("Jalur target"),
-        projection_label=_("Proyeksi laju saat ini"),
-        axis_label=_("Peserta aktif"),
-        separators=separators,
-    )
-
-
-def _pct(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
-
-
-def _target_pct(row: BreakdownRow) -> float | None:
-    if row.target_count is None or not row.denominator:
-        return None
-    return 100 * row.target_count / row.denominator
-
-
-def _context_rows(data: DashboardData) -> list[BreakdownRow]:
-    codes = data.context_region_codes
-    return [row for row in data.context.by_region if row.code in codes]
-
-
-def _regions(data: DashboardData, separators: str) -> dict[str, Any]:
-    rows = _context_rows(data)
-    return charts.region_coverage_figure(
-        names=[row.name for row in rows],
-        coverage=[_pct(row.coverage_pct) for row in rows],
-        target_pct=[_target_pct(row) for row in rows],
-        highlight=[data.scope.kind == "region" and row.code == data.scope.code for row in rows],
-        title=_("Cakupan per kabupaten/kota (%(basis)s)") % {"basis": basis_phrase(data.basis)},
-        coverage_label=_("Cakupan"),
-        target_label=_("Target"),
-        axis_label=_("Cakupan (%)"),
-        separators=separators,
-    )
-
-
-@functools.cache
-def _regency_outlines() -> dict[str, list[list[tuple[float, float]]]]:
-    """The regencies' outlines from the shipped GeoJSON (read once per process)."""
-    path = finders.find(GEOJSON)
-    if not isinstance(path, str):
-        return {}
-    return charts.regency_outlines(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
-def _map(data: DashboardData, separators: str, *, query: str) -> dict[str, Any]:
-    rows = data.context.by_region
-    pct = functools.partial(formatting.percent, marks=formatting.current_marks(), minus=HYPHEN)
-    before, after = _link_parts("coverage:region")
-    return charts.region_map_figure(
-        outlines=_regency_outlines(),
-        codes=[row.code for row in rows],
-        names=[row.name for row in rows],
-        coverage=[_pct(row.coverage_pct) for row in rows],
-        hover=[
-            f"{row.name} · {pct(row.coverage_pct, 2)}"
-            if row.coverage_pct is not None
-            else f"{row.name} · {_('tanpa data penyebut')}"
-            for row in rows
-        ],
-        links=[f"{before}{row.code}{after}?{query}" for row in rows],
-        highlight=[
-            data.scope.kind != "province" and row.code in data.scope.region_codes for row in rows
-        ],
-        title=_("Peta cakupan NTT (%(basis)s)") % {"basis": basis_phrase(data.basis)},
-        colorbar_label=_("Cakupan"),
-        separators=separators,
-    )
-
-
-def _formal_split(data: DashboardData) -> tuple[int, int]:
-    formal_codes = set(
-        data.reference.segments.loc[data.reference.segments["is_formal"], "segment_code"]
-    )
-    formal = sum(row.active for row in data.summary.by_segment if row.code in formal_codes)
-    informal = sum(row.active for row in data.summary.by_segment if row.code not in formal_codes)
-    return formal, informal
-
-
-def _formal(data: DashboardData, separators: str) -> dict[str, Any]:
-    formal, informal = _formal_split(data)
-    return charts.formal_informal_figure(
-        formal=formal,
-        informal=informal,
-        title=_("Formal vs informal, %(period)s") % {"period": formatting.month_short(data.period)},
-        formal_label=_("Formal (PU + JAKON + PMI)"),
-        informal_label=_("Informal (BPU)"),
-        axis_label=_("Peserta aktif"),
-        separators=separators,
-    )
-
-
-def _segments(data: DashboardData, separators: str) -> dict[str, Any]:
-    frame = data.segment_series
-    # a pivot of a few dozen rows: plain dicts cost a tenth of set_index/unstack
-    by_month: dict[Period, dict[str, int]] = {}
-    for year, month, code, active in zip(
-        frame["year"].tolist(),
-        frame["month"].tolist(),
-        frame["segment_code"].tolist(),
-        frame["active"].tolist(),
-        strict=True,
-    ):
-        by_month.setdefault(Period(int(year), int(month)), {})[str(code)] = int(active)
-    months = sorted(by_month)
-    present = sorted({code for counts in by_month.values() for code in counts})
-    order: list[str] = [code for code in ("PU", "JAKON", "PMI", "BPU") if code in present]
-    order += [code for code in present if code not in order]
-    names = dict(
-        zip(data.reference.segments["segment_code"], data.reference.segments["name"], strict=True)
-    )
-    return charts.segment_trend_figure(
-        months=[formatting.month_short(month) for month in months],
-        series={code: [by_month[month].get(code, 0) for month in months] for code in order},
-        names={str(code): str(name) for code, name in names.items()},
-        title=_("Peserta aktif per segmen dari waktu ke waktu"),
-        axis_label=_("Peserta aktif"),
-        separators=separators,
-    )
-
-
-def _short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _sectors(data: DashboardData, separators: str) -> dict[str, Any]:
-    rows = _sector_rows(data)
-    rows = sorted(rows, key=lambda row: row["active"], reverse=True)
-    return charts.sector_figure(
-        labels=[f"{row['code']} · {_short(row['name'])}" for row in rows],
-        active=[row["active"] for row in rows],
-        coverage=[_pct(row["bps_coverage"]) for row in rows],
-        title=_("Sektor (KBLI 2020), %(period)s") % {"period": formatting.month_short(data.period)},
-        active_title=_("Peserta aktif"),
-        coverage_title=_("Cakupan angkatan kerja BPS"),
-        separators=separators,
-    )
-
-
-def _heatmap_note(data: DashboardData) -> str:
-    """Why the regency × sector heatmap is missing on a scope with too many regencies."""
-    if len(data.context_region_codes) <= HEATMAP_MAX_REGIONS:
-        return ""
-    return _(
-        "Peta panas kabupaten/kota × sektor hanya ditampilkan untuk paling banyak "
-        "%(limit)s kabupaten/kota; buka halaman cabang untuk melihatnya."
-    ) % {"limit": HEATMAP_MAX_REGIONS}
-
-
-def _heatmap(data: DashboardData, separators: str) -> dict[str, Any] | None:
-    frame = data.region_sector
-    if frame.empty:
-        return None
-    cells: dict[tuple[str, str], int] = {
-        (str(region), str(sector)): int(active)
-        for region, sector, active in zip(
-            frame["region_code"].tolist(),
-            frame["sector_code"].tolist(),
-            frame["active"].tolist(),
-            strict=True,
-        )
-    }
-    region_codes = sorted({region for region, _sector in cells})
-    sector_codes = sorted({sector for _region, sector in cells})
-    regions = dict(
-        zip(data.reference.regions["region_code"], data.reference.regions["name"], strict=True)
-    )
-    sectors = dict(
-        zip(data.reference.sectors["sector_code"], data.reference.sectors["name"], strict=True)
-    )
-    return charts.region_sector_heatmap(
-        regions=[str(regions.get(code, code)) for code in region_codes],
-        sectors=sector_codes,
-        sector_names=[str(sectors.get(code, code)) for code in sector_codes],
-        values=[
-            [cells.get((region, sector), 0) for sector in sector_codes] for region in region_codes
-        ],
-        title=_("Peserta aktif per kabupaten/kota dan sektor"),
-        colorbar_label=_("Peserta"),
-        separators=separators,
-    )
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -594,7 +307,7 @@ def _behind_rows_html(
     """
     cell = functools.partial(formatting.number, marks=formatting.current_marks(), minus=HYPHEN)
     pct = functools.partial(formatting.percent, marks=formatting.current_marks(), minus=HYPHEN)
-    before, after = _link_parts(link)
+    before, after = link_parts(link)
     suffix = escape(f"{after}?{query}")
     labels: dict[str, str] = {}
     html = []
@@ -639,88 +352,44 @@ def _behind_tables(data: DashboardData) -> list[BehindTable]:
     marked.
     """
     scope = data.scope
-    query = _query(data.period, data.basis)
+    query = page_query(data.period, data.basis)
+    current = scope.code if scope.kind == "region" else ""
+    export_scope = scope.code if scope.kind != "region" else scope.branch_code or PROVINCE_CODE
 
-    def regencies(rows: Sequence[BreakdownRow], current: str = "") -> str:
-        return _behind_rows_html(
-            presentation.behind_rows(rows),
-            link="coverage:region",
-            query=query,
-            current_code=current,
+    def table(grain: str, dom_id: str, rows: Sequence[BreakdownRow]) -> BehindTable:
+        link = "coverage:branch" if grain == "branch" else "coverage:region"
+        return BehindTable(
+            grain=grain,
+            dom_id=dom_id,
+            rows_html=_behind_rows_html(
+                presentation.behind_rows(rows),
+                link=link,
+                query=query,
+                current_code=current,
+            ),
+            export_table=f"by_{grain}",
+            export_scope=export_scope,
         )
 
     if scope.kind == "province":
         return [
-            BehindTable(
-                grain="branch",
-                dom_id="tertinggal",
-                rows_html=_behind_rows_html(
-                    presentation.behind_rows(data.summary.by_branch),
-                    link="coverage:branch",
-                    query=query,
-                ),
-                export_table="by_branch",
-                export_scope=scope.code,
-            ),
-            BehindTable(
-                grain="region",
-                dom_id="tertinggal-kabupaten",
-                rows_html=regencies(data.summary.by_region),
-                export_table="by_region",
-                export_scope=scope.code,
-            ),
+            table("branch", "tertinggal", data.summary.by_branch),
+            table("region", "tertinggal-kabupaten", data.summary.by_region),
         ]
     if scope.kind == "branch":
-        return [
-            BehindTable(
-                grain="region",
-                dom_id="tertinggal",
-                rows_html=regencies(data.summary.by_region),
-                export_table="by_region",
-                export_scope=scope.code,
-            )
-        ]
-    return [
-        BehindTable(
-            grain="region",
-            dom_id="tertinggal",
-            rows_html=regencies(_context_rows(data), scope.code),
-            export_table="by_region",
-            export_scope=scope.branch_code or PROVINCE_CODE,
-        )
-    ]
-
-
-def _sector_rows(data: DashboardData) -> list[dict[str, Any]]:
-    bps = {row.code: row for row in data.bps.by_sector}
-    return [
-        {
-            "code": row.code,
-            "name": row.name,
-            "active": row.active,
-            "bps_workers": bps[row.code].denominator if row.code in bps else None,
-            "bps_coverage": bps[row.code].coverage_pct if row.code in bps else None,
-        }
-        for row in data.summary.by_sector
-    ]
+        return [table("region", "tertinggal", data.summary.by_region)]
+    return [table("region", "tertinggal", context_rows(data))]
 
 
 def _segment_rows(data: DashboardData) -> list[dict[str, Any]]:
-    formal = dict(
-        zip(
-            data.reference.segments["segment_code"],
-            data.reference.segments["is_formal"],
-            strict=True,
-        )
-    )
-    total = sum(row.active for row in data.summary.by_segment)
+    """As the table shows them; the share as a float, as the page has always rounded it."""
     return [
         {
             "code": row.code,
             "name": row.name,
-            "formal": bool(formal.get(row.code, False)),
+            "formal": row.formal,
             "active": row.active,
-            "share": 100 * row.active / total if total else None,
+            "share": None if row.share is None else float(row.share),
         }
-        for row in data.summary.by_segment
+        for row in segment_rows(data)
     ]

@@ -8,26 +8,20 @@ tables hold the same rows as the page's tables, from the same load
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ..calculations import BreakdownRow, required_monthly_pace, summary_as_dict
-from ..exports import Column, Table, table_csv_bytes, table_xlsx_bytes
+from .. import presentation
+from ..calculations import BreakdownRow, summary_as_dict
+from ..exports import Cell, Column, Table, table_csv_bytes, table_xlsx_bytes
 from ..formatting import month_year
 from ..labels import basis_phrase, segment_kind
-from ..models import Basis
-from ..summaries import (
-    DashboardData,
-    SummaryError,
-    load_coverage_summary,
-    load_dashboard,
-    parse_basis,
-    resolve_period,
-)
+from ..summaries import DashboardData, SummaryError, load_dashboard, parse_basis, resolve_period
+from .dashboard import requested_summary
+from .dashboard_charts import sector_rows, segment_rows
 from .guards import problem
 from .reports import attachment
 
@@ -48,56 +42,44 @@ def _basis_header(text: str, basis: str) -> str:
     return f"{text} ({basis_phrase(basis)})"
 
 
+def _area_columns(code_header: str, name_header: str, *more: Column) -> list[Column]:
+    """An area's code and name, its active participants, then ``more``."""
+    return [Column(code_header), Column(name_header), Column(_("Peserta aktif"), "int"), *more]
+
+
+def _area_cells(row: BreakdownRow | presentation.SectorRow, *more: Cell) -> list[Cell]:
+    """An area's code and name, its active participants, then ``more``."""
+    return [row.code, row.name, row.active, *more]
+
+
 def branch_table(data: DashboardData) -> Table:
-    return _breakdown_table(
-        data,
-        title=_("Per kantor cabang"),
-        code_header=_("Kode cabang"),
-        name_header=_("Kantor cabang"),
-        rows=data.summary.by_branch,
-    )
+    headers = (_("Per kantor cabang"), _("Kode cabang"), _("Kantor cabang"))
+    return _breakdown_table(data, headers, data.summary.by_branch)
 
 
 def region_table(data: DashboardData) -> Table:
-    return _breakdown_table(
-        data,
-        title=_("Per kabupaten-kota"),
-        code_header=_("Kode BPS"),
-        name_header=_("Kabupaten/kota"),
-        rows=data.summary.by_region,
-    )
+    headers = (_("Per kabupaten-kota"), _("Kode BPS"), _("Kabupaten/kota"))
+    return _breakdown_table(data, headers, data.summary.by_region)
 
 
 def _breakdown_table(
-    data: DashboardData,
-    *,
-    title: str,
-    code_header: str,
-    name_header: str,
-    rows: Sequence[BreakdownRow],
+    data: DashboardData, headers: tuple[str, str, str], rows: Sequence[BreakdownRow]
 ) -> Table:
+    """Branches or regencies (``headers``: the title, the code's and the name's header)."""
+    title, code_header, name_header = headers
     basis = data.basis
     return Table(
         title=title,
-        columns=[
-            Column(code_header),
-            Column(name_header),
-            Column(_("Peserta aktif"), "int"),
+        columns=_area_columns(
+            code_header,
+            name_header,
             Column(_basis_header(_("Penyebut"), basis), "int"),
             Column(_basis_header(_("Cakupan (%)"), basis), "pct"),
             Column(_("Target"), "int"),
             Column(_("Kesenjangan"), "int"),
-        ],
+        ),
         rows=[
-            [
-                row.code,
-                row.name,
-                row.active,
-                row.denominator,
-                row.coverage_pct,
-                row.target_count,
-                row.gap_count,
-            ]
+            _area_cells(row, row.denominator, row.coverage_pct, row.target_count, row.gap_count)
             for row in rows
         ],
     )
@@ -105,33 +87,19 @@ def _breakdown_table(
 
 def sector_table(data: DashboardData) -> Table:
     """As on the page: sector coverage is always against the BPS labour force by sector."""
-    bps = {row.code: row for row in data.bps.by_sector}
     return Table(
         title=_("Per sektor"),
-        columns=[
-            Column(_("Kode KBLI")),
-            Column(_("Sektor")),
-            Column(_("Peserta aktif"), "int"),
+        columns=_area_columns(
+            _("Kode KBLI"),
+            _("Sektor"),
             Column(_("Angkatan kerja BPS"), "int"),
             Column(_("Cakupan angkatan kerja BPS (%)"), "pct"),
-        ],
-        rows=[
-            [
-                row.code,
-                row.name,
-                row.active,
-                bps[row.code].denominator if row.code in bps else None,
-                bps[row.code].coverage_pct if row.code in bps else None,
-            ]
-            for row in data.summary.by_sector
-        ],
+        ),
+        rows=[_area_cells(row, row.bps_workers, row.bps_coverage) for row in sector_rows(data)],
     )
 
 
 def segment_table(data: DashboardData) -> Table:
-    segments = data.reference.segments
-    formal = dict(zip(segments["segment_code"], segments["is_formal"], strict=True))
-    total = sum(row.active for row in data.summary.by_segment)
     return Table(
         title=_("Per segmen"),
         columns=[
@@ -142,16 +110,14 @@ def segment_table(data: DashboardData) -> Table:
             Column(_("Porsi (%)"), "pct"),
         ],
         rows=[
-            [
-                row.code,
-                row.name,
-                segment_kind(bool(formal.get(row.code))),
-                row.active,
-                Fraction(100 * row.active, total) if total else None,
-            ]
-            for row in data.summary.by_segment
+            [row.code, row.name, segment_kind(row.formal), row.active, row.share]
+            for row in segment_rows(data)
         ],
     )
+
+
+def _gap_cells(row: presentation.GapRow) -> list[Cell]:
+    return [row.area.target_count, row.area.gap_count, row.gap_share, row.monthly_pace]
 
 
 def gap_table(data: DashboardData) -> Table:
@@ -162,24 +128,13 @@ def gap_table(data: DashboardData) -> Table:
     if data.scope.kind == "province":
         levels.append((_("Kantor cabang"), data.summary.by_branch))
     levels.append((_("Kabupaten/kota"), data.summary.by_region))
-    rows: list[list[object]] = []
-    for level, source in levels:
-        total = sum(row.gap_count or 0 for row in source)
-        for row in sorted(source, key=lambda row: (-(row.gap_count or 0), row.name)):
-            rows.append(
-                [
-                    level,
-                    row.code,
-                    row.name,
-                    row.active,
-                    row.target_count,
-                    row.gap_count,
-                    Fraction(100 * row.gap_count, total)
-                    if total and row.gap_count is not None
-                    else None,
-                    required_monthly_pace(row.gap_count, remaining),
-                ]
-            )
+    rows: list[list[Cell]] = [
+        [level, *_area_cells(row.area, *_gap_cells(row))]
+        for level, source in levels
+        for row in presentation.largest_gap_first(
+            presentation.gap_rows(source, months_remaining=remaining)
+        )
+    ]
     return Table(
         title=_("Kesenjangan"),
         columns=[
@@ -192,7 +147,7 @@ def gap_table(data: DashboardData) -> Table:
             Column(_("Porsi kesenjangan (%)"), "pct"),
             Column(_("Laju dibutuhkan per bulan"), "int"),
         ],
-        rows=rows,  # type: ignore[arg-type]  # cells are str, int, Fraction or None
+        rows=rows,
     )
 
 
@@ -243,13 +198,12 @@ def summary_json(request: HttpRequest, scope: str, period: str | None = None) ->
     """``/ekspor/ringkasan/<scope>/<YYYY-MM>.json``: ``/api/coverage``'s dict as a file
     (without the month: the scope's latest complete month)."""
     try:
-        month = resolve_period(period, scope)
-        basis = parse_basis(request.GET.get("basis") or Basis.UCJ)
-        summary = load_coverage_summary(period=month, scope_code=scope, basis=basis)
+        summary = requested_summary(period, scope, request.GET.get("basis"))
     except SummaryError as error:
         return problem(request, error.message, status=error.status)
     response = JsonResponse(
         summary_as_dict(summary), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
+    month, basis = summary.metrics.period, summary.basis
     name = f"ringkasan-cakupan-{summary.scope.code.lower()}-{month}-{basis.lower()}.json"
     return attachment(response, name)

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .. import charts, selectors, services
+from .. import charts, presentation, selectors, services
 from ..access import AuthenticatedHttpRequest, has_role
 from ..calculations import PROVINCE_CODE, Period, Scope, active_series
 from ..forecast import MIN_CHANGES
@@ -149,11 +149,19 @@ def projection_figure(
         )
     }
     baseline = lines[0][1]
-    series = [(_("Laju saat ini (tanpa pengungkit)"), _values(baseline, months, scenario=False))]
-    series += [(name, _values(result, months, scenario=True)) for name, result in lines]
+    series = [
+        (
+            _("Laju saat ini (tanpa pengungkit)"),
+            presentation.scenario_series(baseline, months, scenario=False),
+        )
+    ]
+    series += [
+        (name, presentation.scenario_series(result, months, scenario=True))
+        for name, result in lines
+    ]
     figure = charts.scenario_figure(
         months=[month_short(month) for month in months],
-        actual=[by_period.get(month) if month <= base.period else None for month in months],
+        actual=presentation.actual_series(months, active_by_period=by_period, period=base.period),
         lines=series,
         target=baseline.target_count,
         title=title,
@@ -168,13 +176,6 @@ def projection_figure(
     return charts.add_initiative_annotations(
         figure, [(month_short(start_period(item)), item.name) for item in initiatives]
     )
-
-
-def _values(result: ScenarioResult, months: list[Period], *, scenario: bool) -> list[int | None]:
-    return [
-        result.value_at(month, scenario=scenario) if month >= result.period else None
-        for month in months
-    ]
 
 
 def saved_scenarios() -> list[Scenario]:

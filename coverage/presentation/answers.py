@@ -1,110 +1,20 @@
-"""Results → what a reader of a dashboard page sees, derived once (pure, no Django).
+"""A scope's metrics → the numbers of its answer sentence, cards and narrative (pure).
 
-The who-is-behind table's rows and their order, the tone (colour) of a status and
-the numbers of the answer sentence at the top of a page all come from here, so the
-sentence, the cards and the table can never disagree: the views and templates
-only translate and format what these functions return.
+The answer to "will this scope make it?", the probability in words, the months the
+run rate spans and the denominator a target implies are derived here once, so the
+page's sentence, its cards and the PDF's narrative can never disagree: views,
+templates and ``coverage.narrative`` only translate and format what these return.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
-from .calculations import BreakdownRow, Period, ScopeMetrics
-from .forecast import MIN_CHANGES
-
-Tone = Literal["good", "warn", "bad", "neutral"]
-
-# The colour of a status: green when on course, amber when at risk, red when behind.
-STATUS_TONES: dict[str, Tone] = {
-    "achieved": "good",
-    "on_track": "good",
-    "at_risk": "warn",
-    "off_track": "bad",
-    "missed": "bad",
-    "incomplete": "neutral",
-    "insufficient_data": "neutral",
-    "no_target": "neutral",
-}
-
-
-def status_tone(status: str) -> Tone:
-    return STATUS_TONES.get(status, "neutral")
-
-
-# --- the who-is-behind table ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BehindRow:
-    """One branch or regency in the who-is-behind table.
-
-    Every figure is the area's own (``row.metrics``); ``None`` where the area has
-    no such figure (no run rate, no target, an incomplete month, or metrics not
-    computed), shown as a dash.
-    """
-
-    code: str
-    name: str
-    active: int
-    coverage_pct: Fraction | None
-    target_count: int | None
-    gap_count: int | None
-    status: str | None
-    tone: Tone
-    run_rate: Fraction | None
-    required_monthly_pace: int | None
-    pace_ratio: Fraction | None
-    probability: Fraction | None
-    achieved: bool
-
-    @property
-    def probability_pct(self) -> Fraction | None:
-        """The probability as a percentage (0–100), as pages write it."""
-        return None if self.probability is None else 100 * self.probability
-
-
-def behind_row(row: BreakdownRow) -> BehindRow:
-    metrics = row.metrics
-    status = metrics.status if metrics is not None else None
-    achieved = status == "achieved" or (
-        row.target_count is not None and row.gap_count == 0 and row.active >= row.target_count
-    )
-    return BehindRow(
-        code=row.code,
-        name=row.name,
-        active=row.active,
-        coverage_pct=row.coverage_pct,
-        target_count=row.target_count,
-        gap_count=row.gap_count,
-        status=status,
-        tone=status_tone(status) if status is not None else "neutral",
-        run_rate=metrics.run_rate if metrics is not None else None,
-        required_monthly_pace=metrics.required_monthly_pace if metrics is not None else None,
-        pace_ratio=metrics.pace_ratio if metrics is not None else None,
-        probability=metrics.probability_reaching_target if metrics is not None else None,
-        achieved=achieved,
-    )
-
-
-def behind_sort_key(row: BehindRow) -> tuple[int, Fraction, int, str]:
-    """Furthest behind first: the lowest pace ratio (run rate ÷ required pace) leads;
-    rows without a ratio follow, the largest gap first; rows that met their target
-    come last. Ties fall back to the name, so the order never depends on the input."""
-    if row.achieved:
-        return (2, Fraction(0), 0, row.name)
-    if row.pace_ratio is not None:
-        return (0, row.pace_ratio, -(row.gap_count or 0), row.name)
-    return (1, Fraction(0), -(row.gap_count or 0), row.name)
-
-
-def behind_rows(rows: Sequence[BreakdownRow]) -> list[BehindRow]:
-    """The who-is-behind table of one grain (branches or regencies), in reading order."""
-    return sorted((behind_row(row) for row in rows), key=behind_sort_key)
-
+from ..calculations import Period, ScopeMetrics
+from ..forecast import MIN_CHANGES
 
 # --- the probability in words ---------------------------------------------------------
 
@@ -273,22 +183,50 @@ def answer(metrics: ScopeMetrics) -> Answer:
     )
 
 
-# --- the 80 % band on the progress chart ------------------------------------------------
+def reached_after_deadline(metrics: ScopeMetrics) -> bool:
+    """Whether the run rate reaches the target only after December of the reported year."""
+    reached = metrics.projected_month_reached
+    return reached is not None and reached > Period(metrics.period.year, 12)
 
 
-def band_series(
-    *, months: Sequence[Period], metrics: ScopeMetrics
-) -> tuple[list[int | None], list[int | None]]:
-    """The p10 and p90 lines of the projection band over ``months`` (``None`` outside it).
+# --- the run rate's span and the implied denominator ------------------------------------
 
-    The band starts at the reported month with no width (``active(t)`` for both), so
-    the shaded area opens out of the last actual point.
-    """
-    by_month: dict[Period, tuple[int, int]] = {
-        month: (low, high) for month, low, high in metrics.projection_band
-    }
-    if by_month:
-        by_month.setdefault(metrics.period, (metrics.active, metrics.active))
-    low = [by_month[month][0] if month in by_month else None for month in months]
-    high = [by_month[month][1] if month in by_month else None for month in months]
-    return low, high
+
+def run_rate_span(months: Collection[Period], period: Period) -> int | None:
+    """How many months the run rate of ``period`` spans: the largest of 3, 2, 1 with
+    data in ``months`` (the months the scope has counts for); none without one."""
+    if period not in months:
+        return None
+    return next((k for k in (3, 2, 1) if period.shift(-k) in months), None)
+
+
+@dataclass(frozen=True)
+class ImpliedDenominator:
+    """A target that states both a count and a percentage implies a denominator
+    (count × 100 ÷ pct); ``difference`` is how far (%) it lies from the stored one,
+    ``None`` without a stored denominator."""
+
+    count: int
+    pct: Fraction
+    implied: Fraction
+    stored: int | None
+    difference: Fraction | None
+    mismatch: bool
+
+
+def implied_denominator(metrics: ScopeMetrics) -> ImpliedDenominator | None:
+    """None unless the scope's target states both a count and a percentage."""
+    target = metrics.target
+    if target.implied_denominator is None or target.count is None or target.pct is None:
+        return None
+    stored = metrics.denominator.workers or None
+    return ImpliedDenominator(
+        count=target.count,
+        pct=target.pct,
+        implied=target.implied_denominator,
+        stored=stored,
+        difference=(
+            None if stored is None else 100 * (target.implied_denominator - stored) / stored
+        ),
+        mismatch=target.denominator_mismatch,
+    )
