@@ -10,8 +10,10 @@ given seed so that screenshots and tests are repeatable.
 
 from __future__ import annotations
 
+import csv
 import math
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 
@@ -214,21 +216,8 @@ DEMO_REGENCY_RAMP = {
     Period(2025, 3): 1_420,
     Period(2025, 4): 1_465,
 }
-# (regulation number or "" for none, APBD budget for workers, village apparatus total, covered)
-DEMO_COMMITMENTS = {
-    "5371": ("Perwali Kota Kupang No. 21 Tahun 2023 (contoh)", 2_400_000_000, 0, 0),
-    "5306": ("Perbup Belu No. 9 Tahun 2023 (contoh)", 1_850_000_000, 1_010, 1_010),
-    "5310": ("Perbup Sikka No. 12 Tahun 2024 (contoh)", 322_560_000, 1_600, 1_465),
-    "5311": ("Perbup Ende No. 5 Tahun 2024 (contoh)", 950_000_000, 2_300, 1_700),
-    "5315": ("Perbup Manggarai Barat No. 17 Tahun 2024 (contoh)", 780_000_000, 1_690, 900),
-    "5302": ("", 400_000_000, 1_560, 420),
-    "5303": ("", 300_000_000, 1_770, 350),
-    "5304": ("", 0, 2_660, 0),
-    "5313": ("Perbup Manggarai No. 3 Tahun 2025 (contoh)", 620_000_000, 1_710, 800),
-    "5321": ("", 0, 1_270, 0),
-    "5309": ("", 250_000_000, 2_290, 600),
-    "5312": ("", 150_000_000, 1_350, 300),
-}
+# The Pemda commitments of 2025, as a ``commitments`` import file (docs/import-formats.md).
+DEMO_COMMITMENTS_CSV = Path(__file__).resolve().parent.parent / "fixtures" / "demo_commitments.csv"
 
 
 def demo_programme_quotas() -> dict[str, int]:
@@ -309,15 +298,16 @@ def demo_programmes(
         )
         for period, enrolled in DEMO_REGENCY_RAMP.items()
     ]
-    commitments = [
-        CommitmentRecord(
-            year=2025,
-            region_code=code,
-            regulation=regulation,
-            budget_idr=budget,
-            village_apparatus_total=total,
-            village_apparatus_covered=covered,
-        )
-        for code, (regulation, budget, total, covered) in sorted(DEMO_COMMITMENTS.items())
-    ]
+    with DEMO_COMMITMENTS_CSV.open(encoding="utf-8", newline="") as file:
+        commitments = [
+            CommitmentRecord(
+                year=int(row["year"]),
+                region_code=row["region_code"],
+                regulation=row["regulation"],
+                budget_idr=int(row["budget_idr"]),
+                village_apparatus_total=int(row["village_apparatus_total"]),
+                village_apparatus_covered=int(row["village_apparatus_covered"]),
+            )
+            for row in csv.DictReader(file)
+        ]
     return programmes, quota_records, enrolment, commitments

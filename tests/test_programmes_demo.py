@@ -5,7 +5,13 @@ from io import StringIO
 from django.core.management import call_command
 
 from coverage import demo
-from coverage.models import ChangeLog, Programme, ProgrammeEnrolment, ProgrammeQuota
+from coverage.models import (
+    ChangeLog,
+    Programme,
+    ProgrammeEnrolment,
+    ProgrammeQuota,
+    RegencyCommitment,
+)
 from coverage.programme_selectors import latest_enrolment_period, programme_statuses
 
 
@@ -43,3 +49,23 @@ def test_load_demo_adds_labelled_programmes_once(reference: None) -> None:
     assert province.terms.funder_code == "53" and province.quota == 100_000
     assert province.terms.contribution_idr == 16_800
     assert province.remaining_idr > 0
+
+
+def test_the_demo_commitments_file_is_a_valid_commitments_import(reference: None) -> None:
+    """fixtures/demo_commitments.csv is read by load_demo and follows the import format, so
+    ``import_data commitments`` takes it as it is (and load_demo then changes nothing)."""
+    out = StringIO()
+    call_command("import_data", "commitments", str(demo.DEMO_COMMITMENTS_CSV), stdout=out)
+    assert RegencyCommitment.objects.count() == 12
+    sikka = RegencyCommitment.objects.get(year=2025, region_id="5310")
+    assert (sikka.budget_idr, sikka.village_apparatus_total, sikka.village_apparatus_covered) == (
+        322_560_000,
+        1_600,
+        1_465,
+    )
+    assert sikka.regulation == "Perbup Sikka No. 12 Tahun 2024 (contoh)"
+    assert RegencyCommitment.objects.get(year=2025, region_id="5302").regulation == ""
+    _programmes, _quotas, _enrolment, commitments = demo.demo_programmes()
+    assert {(c.region_code, c.budget_idr) for c in commitments} == set(
+        RegencyCommitment.objects.values_list("region_id", "budget_idr")
+    )
