@@ -53,3 +53,14 @@ def test_pages_listed_for_admins_ask_anonymous_readers_to_log_in(
     for path in who_does_what()["`admin`"]:
         response = client.get(path)
         assert response.status_code == 302 and "/masuk/" in response["Location"], path
+
+
+def test_every_module_the_layout_section_names_exists() -> None:
+    """The "Layout" block names real files and folders (it is updated with every move)."""
+    root = README.parent
+    block = README.read_text(encoding="utf-8").split("## Layout", 1)[1].split("```")[1]
+    named = re.findall(r"^([\w/.*,+ -]+?/?)\s{2,}", block, flags=re.M)
+    paths = [part.strip() for entry in named for part in entry.split(",") if part.strip()]
+    assert len(paths) > 20
+    for path in paths:
+        assert list(root.glob(path)), f"README's layout names {path}, which does not exist"
