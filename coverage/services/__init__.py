@@ -37,6 +37,7 @@ from .counts import (
     refresh_monthly_totals,
     region_month_lock_key,
 )
+from .grid import GridConflictError, changes_since, grid_counts_save, grid_version
 from .imports import apply_import, programme_apply_import
 from .initiatives import (
     INITIATIVE_ENTITY,
@@ -137,6 +138,7 @@ __all__ = [
     "AdminUser",
     "AdminWriteRefused",
     "Change",
+    "GridConflictError",
     "IncompleteApprovalError",
     "InitiativeFields",
     "LockedPeriodError",
@@ -150,8 +152,11 @@ __all__ = [
     "branch_save",
     "can_change_initiative",
     "can_change_scenario",
+    "changes_since",
     "commitments_save",
     "count_key",
+    "grid_counts_save",
+    "grid_version",
     "initiative_create",
     "initiative_delete",
     "initiative_update",
