@@ -1,11 +1,13 @@
 """Every write: counts, figures, targets, programmes, approvals, initiatives, scenarios,
-subscriptions, reference data and the grid's save, each inside a transaction and
-each leaving its rows in the change log (*Riwayat perubahan*).
+subscriptions, reference data, the grid's save and user accounts, each in a transaction
+and each (but user accounts, which the change log has no entity for) leaving its rows
+in the change log (*Riwayat perubahan*).
 
 One module a job (``context`` for what all writes share); this package re-exports
 the public functions, so callers write ``services.participant_counts_save(...)``.
 """
 
+from .accounts import AccountInputError, UserSaved, user_fields_check, user_save
 from .approvals import (
     APPROVAL_REASON_MIN_LENGTH,
     IncompleteApprovalError,
@@ -135,6 +137,7 @@ __all__ = [
     "SUBSCRIPTION_OUTSIDE_SCOPE",
     "SUBSCRIPTION_ROLE",
     "SUBSCRIPTION_UNKNOWN_SCOPE",
+    "AccountInputError",
     "AdminUser",
     "AdminWriteRefused",
     "Change",
@@ -144,6 +147,7 @@ __all__ = [
     "LockedPeriodError",
     "NotAllowedError",
     "SubscriptionInputError",
+    "UserSaved",
     "WriteContext",
     "WriteResult",
     "apply_import",
@@ -198,6 +202,8 @@ __all__ = [
     "target_save",
     "targets_preview",
     "targets_save",
+    "user_fields_check",
+    "user_save",
     "workforce_figure_delete",
     "workforce_figure_save",
     "workforce_figures_preview",
