@@ -41,16 +41,23 @@ from .counts import (
 )
 from .grid import GridConflictError, changes_since, grid_counts_save, grid_version
 from .imports import apply_import, programme_apply_import
-from .initiatives import (
+from .planning import (
     INITIATIVE_ENTITY,
     INITIATIVE_NOT_YOURS,
     INITIATIVE_OUTSIDE_SCOPE,
     INITIATIVE_ROLE,
+    SCENARIO_ENTITY,
+    SCENARIO_NOT_YOURS,
+    SCENARIO_OUTSIDE_SCOPE,
+    SCENARIO_ROLE,
     InitiativeFields,
     can_change_initiative,
+    can_change_scenario,
     initiative_create,
     initiative_delete,
     initiative_update,
+    scenario_delete,
+    scenario_save,
 )
 from .programmes import (
     ENTITY_COMMITMENT,
@@ -82,15 +89,6 @@ from .reference import (
     workforce_figure_save,
     workforce_figures_preview,
     workforce_figures_save,
-)
-from .scenarios import (
-    SCENARIO_ENTITY,
-    SCENARIO_NOT_YOURS,
-    SCENARIO_OUTSIDE_SCOPE,
-    SCENARIO_ROLE,
-    can_change_scenario,
-    scenario_delete,
-    scenario_save,
 )
 from .subscriptions import (
     SUBSCRIPTION_BAD_TOKEN,

@@ -82,15 +82,7 @@ def month_approve(
     approval.approved_by_id = user_id
     approval.approved_at = timezone.now()
     approval.save()
-    log_changes(
-        WriteContext(user_id=user_id, source=ChangeSource.APPROVAL, source_detail=reason),
-        entity=ChangeLog.Entity.APPROVAL,
-        field="locked",
-        changes=[
-            Change(year, None, branch_code, f"{year}-{month:02d}/{branch_code or PROVINCE_CODE}",
-                   "", new_value[:300], month=month)
-        ],
-    )  # fmt: skip
+    _log_approval(approval, user_id=user_id, reason=reason, old="", new=new_value[:300])
     return approval
 
 
@@ -111,13 +103,22 @@ def month_unlock(
     approval.unlocked_at = timezone.now()
     approval.unlock_reason = reason[:500]
     approval.save()
+    new = _("dibuka: %(reason)s") % {"reason": reason}
+    _log_approval(approval, user_id=user_id, reason=reason, old=_("dikunci"), new=new)
+    return approval
+
+
+def _log_approval(
+    approval: MonthApproval, *, user_id: int | None, reason: str, old: str, new: str
+) -> None:
+    """One change-log row for locking or opening a month; the reason as the source detail."""
+    year, month, branch = approval.year, approval.month, approval.branch_id
     log_changes(
         WriteContext(user_id=user_id, source=ChangeSource.APPROVAL, source_detail=reason),
         entity=ChangeLog.Entity.APPROVAL,
         field="locked",
         changes=[
-            Change(year, None, branch_code, f"{year}-{month:02d}/{branch_code or PROVINCE_CODE}",
-                   _("dikunci"), _("dibuka: %(reason)s") % {"reason": reason}, month=month)
+            Change(year, None, branch, f"{year}-{month:02d}/{branch or PROVINCE_CODE}", old, new,
+                   month=month)
         ],
     )  # fmt: skip
-    return approval

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
@@ -15,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import access
-from ..access import User, has_role, user_branch_codes
+from ..access import User, user_branch_codes
 from ..models import (
     ChangeLog,
     ChangeSource,
-    Role,
 )
 
 BATCH_SIZE = 2000
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,24 @@ def save_fields(
     instance.save()
 
 
+def save_fields_logged(
+    instance: M,
+    values: Mapping[str, object],
+    *,
+    exclude: list[str],
+    old: str,
+    text: Callable[[M], str],
+    log: Callable[[str, str], None],
+) -> M:
+    """``save_fields``, then ``log(old, new)`` with the instance's ``text`` before and after
+    if it changed (saving what is already stored leaves no change-log row)."""
+    save_fields(instance, values, exclude=exclude)
+    new = text(instance)
+    if new != old:
+        log(old, new)
+    return instance
+
+
 def web_context(user: User, context: WriteContext | None) -> WriteContext:
     return context or WriteContext(user_id=user.pk, source=ChangeSource.GRID)
 
@@ -114,10 +133,6 @@ class NotAllowedError(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
-
-
-def is_province_manager(user: User) -> bool:
-    return has_role(user, Role.MANAGER) and user_branch_codes(user) is None
 
 
 def scope_names(user: User) -> str:

@@ -42,6 +42,16 @@ from .context import (
 )
 
 UNNEST_BATCH_SIZE = 20_000
+# A count's columns and the record fields they hold, in the order of the upsert's arrays.
+COUNT_COLUMNS = (
+    ("year", "year"),
+    ("month", "month"),
+    ("region_id", "region_code"),
+    ("sector_id", "sector_code"),
+    ("segment_id", "segment_code"),
+    ("active", "active"),
+    ("nonactive", "nonactive"),
+)
 
 
 class LockedPeriodError(Exception):
@@ -131,13 +141,7 @@ def participant_counts_save(
         ParticipantCount.objects.bulk_create(
             [
                 ParticipantCount(
-                    year=record.year,
-                    month=record.month,
-                    region_id=record.region_code,
-                    sector_id=record.sector_code,
-                    segment_id=record.segment_code,
-                    active=record.active,
-                    nonactive=record.nonactive,
+                    **{column: getattr(record, name) for column, name in COUNT_COLUMNS},
                     updated_by_id=user_id,
                 )
                 for record in changed
@@ -362,13 +366,7 @@ def _upsert_counts_postgresql(records: Sequence[ParticipantRecord], *, user_id: 
                 [
                     now,
                     user_id,
-                    _pg_array(r.year for r in batch),
-                    _pg_array(r.month for r in batch),
-                    _pg_array(r.region_code for r in batch),
-                    _pg_array(r.sector_code for r in batch),
-                    _pg_array(r.segment_code for r in batch),
-                    _pg_array(r.active for r in batch),
-                    _pg_array(r.nonactive for r in batch),
+                    *(_pg_array(getattr(r, name) for r in batch) for _c, name in COUNT_COLUMNS),
                 ],
             )
 

@@ -34,20 +34,17 @@ ENTITY_PROGRAMME = ChangeLog.Entity.PROGRAMME
 ENTITY_PROGRAMME_QUOTA = ChangeLog.Entity.PROGRAMME_QUOTA
 ENTITY_PROGRAMME_ENROLMENT = ChangeLog.Entity.PROGRAMME_ENROLMENT
 ENTITY_COMMITMENT = ChangeLog.Entity.COMMITMENT
+# A programme's fields an import replaces (the code is its key).
+_PROGRAMME_FIELDS = (
+    *("name", "funder_id", "year", "budget_idr", "contribution_idr"),
+    *("start_year", "start_month", "end_year", "end_month"),
+)
 
 
 def _programme_values(record: ProgrammeRecord) -> dict[str, object]:
-    return {
-        "name": record.name,
-        "funder_id": _funder_id(record.funder_code),
-        "year": record.year,
-        "budget_idr": record.budget_idr,
-        "contribution_idr": record.contribution_idr,
-        "start_year": record.start_year,
-        "start_month": record.start_month,
-        "end_year": record.end_year,
-        "end_month": record.end_month,
-    }
+    """A record's values by model field: the record's ``funder_code`` is ``funder_id``."""
+    values = {name: getattr(record, name) for name in _PROGRAMME_FIELDS if name != "funder_id"}
+    return {**values, "funder_id": _funder_id(record.funder_code)}
 
 
 def _programme_text(values: Mapping[str, object]) -> str:
@@ -57,19 +54,6 @@ def _programme_text(values: Mapping[str, object]) -> str:
         f"{values['contribution_idr']} / {values['start_year']}-{values['start_month']:02d}"
         f"..{values['end_year']}-{values['end_month']:02d}"
     )
-
-
-_PROGRAMME_FIELDS = (
-    "name",
-    "funder_id",
-    "year",
-    "budget_idr",
-    "contribution_idr",
-    "start_year",
-    "start_month",
-    "end_year",
-    "end_month",
-)
 
 
 def _programme_plan(records: Sequence[ProgrammeRecord]) -> Plan:
@@ -155,7 +139,7 @@ _PROGRAMMES = RecordKind(
     model=Programme,
     entity=ENTITY_PROGRAMME,
     field="programme",
-    plan=lambda records: _programme_plan(records),
+    plan=_programme_plan,
     values=_programme_values,
     keys=lambda r, _ids: {"code": r.code},
     change=lambda r, old, _ids: Change(
@@ -167,7 +151,7 @@ _QUOTAS = RecordKind(
     model=ProgrammeQuota,
     entity=ENTITY_PROGRAMME_QUOTA,
     field="quota",
-    plan=lambda records: _quota_plan(records),
+    plan=_quota_plan,
     values=lambda r: {"quota": r.quota},
     keys=lambda r, ids: {"programme_id": ids[r.programme_code][0], "region_id": r.region_code},
     change=lambda r, old, ids: Change(
@@ -180,7 +164,7 @@ _ENROLMENT = RecordKind(
     model=ProgrammeEnrolment,
     entity=ENTITY_PROGRAMME_ENROLMENT,
     field="enrolled",
-    plan=lambda records: _enrolment_plan(records),
+    plan=_enrolment_plan,
     values=lambda r: {"enrolled": r.enrolled},
     keys=lambda r, ids: {
         "year": r.year, "month": r.month,
@@ -197,7 +181,7 @@ _COMMITMENTS = RecordKind(
     model=RegencyCommitment,
     entity=ENTITY_COMMITMENT,
     field="commitment",
-    plan=lambda records: _commitment_plan(records),
+    plan=_commitment_plan,
     values=_commitment_values,
     keys=lambda r, _ids: {"year": r.year, "region_id": r.region_code},
     change=lambda r, old, _ids: Change(

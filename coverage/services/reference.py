@@ -51,9 +51,8 @@ def workforce_figures_save(
     return records_save(_WORKFORCE, records, context)
 
 
-def _workforce_key(record: WorkforceRecord) -> str:
-    region = record.region_code or PROVINCE_CODE
-    return f"{record.year}/{region}/{record.sector_code or '*'}/{record.basis}"
+def _workforce_key(year: int, region_code: str | None, sector_code: str | None, basis: str) -> str:
+    return f"{year}/{region_code or PROVINCE_CODE}/{sector_code or '*'}/{basis}"
 
 
 def _workforce_value(workers: int, source: str) -> str:
@@ -92,7 +91,8 @@ _WORKFORCE = RecordKind(
         "year": r.year, "basis": r.basis, "region_id": r.region_code, "sector_id": r.sector_code,
     },
     change=lambda r, old, _ids: Change(
-        r.year, r.region_code, None, _workforce_key(r), old, _workforce_value(r.workers, r.source)
+        r.year, r.region_code, None, _workforce_key(r.year, r.region_code, r.sector_code, r.basis),
+        old, _workforce_value(r.workers, r.source),
     ),
 )  # fmt: skip
 
@@ -199,27 +199,11 @@ def workforce_figure_save(*, user: AdminUser, record: WorkforceRecord) -> WriteR
 def workforce_figure_delete(*, user: AdminUser, figure_id: int) -> None:
     figure = WorkforceFigure.objects.get(pk=figure_id)
     require_scope(user, branch_code=_branch_of_region(figure.region_id))
-    record = WorkforceRecord(
-        year=figure.year,
-        region_code=figure.region_id,
-        sector_code=figure.sector_id,
-        basis=figure.basis,
-        workers=figure.workers,
-        source=figure.source,
-    )
-    log_admin_delete(
-        user,
-        entity=ChangeLog.Entity.WORKFORCE,
-        field="workers",
-        change=Change(
-            figure.year,
-            figure.region_id,
-            None,
-            _workforce_key(record),
-            _workforce_value(figure.workers, figure.source),
-            "",
-        ),
-    )
+    key = _workforce_key(figure.year, figure.region_id, figure.sector_id, figure.basis)
+    value = _workforce_value(figure.workers, figure.source)
+    change = Change(figure.year, figure.region_id, None, key, value, "")
+    entity = ChangeLog.Entity.WORKFORCE
+    log_admin_delete(user, entity=entity, field=_WORKFORCE.field, change=change)
     figure.delete()
 
 
@@ -241,19 +225,10 @@ def target_save(*, user: AdminUser, record: TargetRecord) -> WriteResult:
 def target_delete(*, user: AdminUser, target_id: int) -> None:
     target = Target.objects.select_related("branch", "region").get(pk=target_id)
     require_scope(user, branch_code=_target_branch(target.scope_type, target.scope_code))
-    log_admin_delete(
-        user,
-        entity=ChangeLog.Entity.TARGET,
-        field="target_count/target_pct",
-        change=Change(
-            target.year,
-            target.region_id,
-            target.branch_id,
-            f"{target.year}/{target.scope_code}/{target.basis}",
-            _target_value(target.target_count, target.target_pct),
-            "",
-        ),
-    )
+    key = f"{target.year}/{target.scope_code}/{target.basis}"
+    value = _target_value(target.target_count, target.target_pct)
+    change = Change(target.year, target.region_id, target.branch_id, key, value, "")
+    log_admin_delete(user, entity=ChangeLog.Entity.TARGET, field=_TARGETS.field, change=change)
     target.delete()
 
 

@@ -28,7 +28,7 @@ from .context import (
     NotAllowedError,
     WriteContext,
     log_changes,
-    save_fields,
+    save_fields_logged,
     scope_names,
     web_context,
 )
@@ -198,11 +198,16 @@ def subscription_save(
         "days_after_month_end": days_after_month_end,
         "active": active,
     }
-    save_fields(subscription, values, exclude=["user"])
-    new = _subscription_text(subscription)
-    if new != old:
-        _log_subscription(web_context(user, context), subscription, old=old, new=new)
-    return subscription
+    return save_fields_logged(
+        subscription,
+        values,
+        exclude=["user"],
+        old=old,
+        text=_subscription_text,
+        log=lambda old, new: _log_subscription(
+            web_context(user, context), subscription, old=old, new=new
+        ),
+    )
 
 
 @transaction.atomic

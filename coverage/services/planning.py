@@ -1,10 +1,13 @@
-"""Initiatives: created, changed and deleted by whoever may (see ``can_change_initiative``)."""
+"""Initiatives and saved planner scenarios: created, changed and deleted under one
+ownership rule (``can_change_initiative``, ``can_change_scenario``), and logged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy
@@ -17,6 +20,7 @@ from ..models import (
     Initiative,
     Region,
     Role,
+    Scenario,
     Sector,
     Segment,
 )
@@ -24,14 +28,13 @@ from .context import (
     Change,
     NotAllowedError,
     WriteContext,
-    is_province_manager,
     log_changes,
     save_fields,
+    save_fields_logged,
     scope_names,
     web_context,
 )
 
-# --- initiatives and scenarios ---------------------------------------------------------
 #
 # Who may change what: a province-wide manager changes and deletes every initiative
 # and scenario; anyone else with the role (admins for initiatives, managers for
@@ -88,18 +91,29 @@ def _places_within_scope(
     return branches <= mine and region_branches <= mine
 
 
+def _may_change(
+    user: User, *, role: Role, created_by_id: int | None, within_scope: Callable[[], bool]
+) -> bool:
+    """The rule above: a province-wide manager may; anyone else with ``role`` only what
+    they created, while it lies within their scope (asked last: it may query)."""
+    if not has_role(user, role):
+        return False
+    if has_role(user, Role.MANAGER) and user_branch_codes(user) is None:
+        return True
+    return created_by_id is not None and created_by_id == user.pk and within_scope()
+
+
 def can_change_initiative(user: User, initiative: Initiative) -> bool:
     """Whether ``user`` may edit or delete ``initiative`` (see the rule above)."""
-    if not has_role(user, Role.ADMIN):
-        return False
-    if is_province_manager(user):
-        return True
-    if initiative.created_by_id is None or initiative.created_by_id != user.pk:
-        return False
-    return _places_within_scope(
+    return _may_change(
         user,
-        branch_codes=[branch.code for branch in initiative.branches.all()],
-        region_codes=[region.bps_code for region in initiative.regions.all()],
+        role=Role.ADMIN,
+        created_by_id=initiative.created_by_id,
+        within_scope=lambda: _places_within_scope(
+            user,
+            branch_codes=[branch.code for branch in initiative.branches.all()],
+            region_codes=[region.bps_code for region in initiative.regions.all()],
+        ),
     )
 
 
@@ -217,3 +231,106 @@ def initiative_delete(
         branch=_initiative_branch(initiative),
     )  # fmt: skip
     initiative.delete()
+
+
+# --- scenarios ---------------------------------------------------------------------------
+
+SCENARIO_NOT_YOURS = gettext_lazy(
+    "Anda hanya dapat mengubah atau menghapus skenario yang Anda buat sendiri untuk wilayah "
+    "kerja Anda; skenario lain hanya dapat diubah oleh manajer dengan wilayah kerja seluruh "
+    "provinsi."
+)
+SCENARIO_OUTSIDE_SCOPE = gettext_lazy(
+    "Skenario hanya dapat disimpan untuk cakupan di wilayah kerja Anda (%(branches)s)."
+)
+SCENARIO_ROLE = gettext_lazy("Hanya manajer yang dapat menyimpan skenario.")
+
+
+SCENARIO_ENTITY = ChangeLog.Entity.SCENARIO
+
+
+def can_change_scenario(user: User, scenario: Scenario) -> bool:
+    """Whether ``user`` may overwrite or delete ``scenario`` (see the rule above)."""
+    return _may_change(
+        user,
+        role=Role.MANAGER,
+        created_by_id=scenario.created_by_id,
+        within_scope=lambda: _scenario_scope_within(user, scenario.scope_code),
+    )
+
+
+def _scenario_scope_within(user: User, scope_code: str) -> bool:
+    mine = user_branch_codes(user)
+    return mine is None or scope_code.upper() in mine
+
+
+def _scenario_text(scenario: Scenario) -> str:
+    levers = json.dumps(scenario.levers, ensure_ascii=False, sort_keys=True)
+    target = "" if scenario.target_count is None else scenario.target_count
+    return f"{scenario.name} | {scenario.scope_code} | {scenario.year} | {target} | {levers}"
+
+
+def _log_scenario(context: WriteContext, scenario: Scenario, *, old: str, new: str) -> None:
+    branch = scenario.scope_code.upper()
+    log_changes(
+        context,
+        entity=SCENARIO_ENTITY,
+        field="scenario",
+        changes=[
+            Change(scenario.year, None, None if branch == PROVINCE_CODE else branch,
+                   f"scenario/{scenario.pk}", old, new)
+        ],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def scenario_save(
+    *,
+    user: User,
+    scenario_id: int | None,
+    name: str,
+    year: int,
+    scope_code: str,
+    target_count: int | None,
+    levers: list[dict[str, Any]],
+    context: WriteContext | None = None,
+) -> Scenario:
+    """Save a new scenario (``scenario_id`` None) or overwrite one ``user`` may change;
+    the scope must lie within the user's; logged."""
+    if not has_role(user, Role.MANAGER):
+        raise NotAllowedError(str(SCENARIO_ROLE))
+    if scenario_id is None:
+        scenario = Scenario(created_by_id=user.pk)
+        old = ""
+    else:
+        scenario = Scenario.objects.select_for_update().get(pk=scenario_id)
+        if not can_change_scenario(user, scenario):
+            raise NotAllowedError(str(SCENARIO_NOT_YOURS))
+        old = _scenario_text(scenario)
+    if not _scenario_scope_within(user, scope_code):
+        raise NotAllowedError(str(SCENARIO_OUTSIDE_SCOPE % {"branches": scope_names(user)}))
+    values = {
+        "name": name,
+        "year": year,
+        "scope_code": scope_code,
+        "target_count": target_count,
+        "levers": levers,
+    }
+    return save_fields_logged(
+        scenario,
+        values,
+        exclude=["created_by"],
+        old=old,
+        text=_scenario_text,
+        log=lambda old, new: _log_scenario(web_context(user, context), scenario, old=old, new=new),
+    )
+
+
+@transaction.atomic
+def scenario_delete(*, user: User, scenario_id: int, context: WriteContext | None = None) -> None:
+    """Delete a scenario ``user`` may change; the log keeps what it was."""
+    scenario = Scenario.objects.select_for_update().get(pk=scenario_id)
+    if not can_change_scenario(user, scenario):
+        raise NotAllowedError(str(SCENARIO_NOT_YOURS))
+    _log_scenario(web_context(user, context), scenario, old=_scenario_text(scenario), new="")
+    scenario.delete()
