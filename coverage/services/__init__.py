@@ -22,6 +22,7 @@ from .context import (
     NotAllowedError,
     WriteContext,
     WriteResult,
+    admin_context,
     log_changes,
     new_operation_id,
 )
@@ -148,6 +149,7 @@ __all__ = [
     "UserSaved",
     "WriteContext",
     "WriteResult",
+    "admin_context",
     "apply_import",
     "approval_completeness",
     "branch_delete",
