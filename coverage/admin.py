@@ -1,7 +1,8 @@
 """Django admin for reference data (e.g. which branch serves which regency) and figures.
 
-Every save and delete goes through ``coverage.services`` (the ``# --- admin writes ---``
-block), which checks the user's scope again and writes the change log (source
+Every save and delete goes through ``coverage.services`` (``participant_count_*``,
+``workforce_figure_*``, ``target_*``, ``branch/region/sector/segment_*``, the programme
+services), which checks the user's scope again and writes the change log (source
 ``admin``); an approved month refuses changes. Branch scope holds everywhere:
 
 - counts, workforce figures and targets: a branch-scoped user sees, picks and changes

@@ -140,9 +140,10 @@ def scope_names(user: User) -> str:
 
 
 # --- admin writes ---
-# What the Django admin saves and deletes. Each function checks the user's scope
-# itself (``coverage.access``), so a crafted POST meets the same rule as the form,
-# and writes the change log with source ``admin``.
+# What the Django admin saves and deletes (``counts.participant_count_*``,
+# ``reference.workforce_figure_*``, ``target_*`` and the reference tables' saves) checks
+# the user's scope itself with these (``coverage.access``), so a crafted POST meets the
+# same rule as the form, and writes the change log with source ``admin``.
 
 
 AdminUser = AbstractBaseUser | AnonymousUser
