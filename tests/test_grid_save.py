@@ -104,50 +104,18 @@ def test_another_branchs_lock_does_not_stop_the_save(manager: User) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_from_one_version_at_once_save_once_and_refuse_once(reference: None) -> None:
     """The second save waits for the first, then sees its change-log rows."""
-    import threading
-    import time
+    from django.db import connection
 
-    from django.db import connection, transaction
+    from tests.interleave import interleave
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one transaction write at a time; this runs on PostgreSQL")
-    first_saved, release = threading.Event(), threading.Event()
-    outcomes: dict[str, object] = {}
-
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                outcomes["first"] = save([cell("A", 100)], version=0)
-                first_saved.set()
-                release.wait(10)
-        except BaseException as error:  # reported by the assertion below
-            outcomes["first"] = error
-            first_saved.set()
-        finally:
-            connection.close()
-
-    def second() -> None:
-        try:
-            outcomes["second"] = save([cell("A", 200)], version=0)
-        except BaseException as error:
-            outcomes["second"] = error
-        finally:
-            connection.close()
-
-    one = threading.Thread(target=first)
-    one.start()
-    assert first_saved.wait(10)
-    two = threading.Thread(target=second)
-    two.start()
-    time.sleep(0.5)  # the second save is now waiting for the regency-month's lock
-    release.set()
-    one.join(20)
-    two.join(20)
-
-    assert outcomes["first"] == services.WriteResult(created=1, updated=0, unchanged=0)
-    refused = outcomes["second"]
-    assert isinstance(refused, services.GridConflictError)
-    assert [(row.key, row.new_value) for row in refused.changes] == [
+    first, second = interleave(
+        lambda: save([cell("A", 100)], version=0), lambda: save([cell("A", 200)], version=0)
+    )
+    assert first == services.WriteResult(created=1, updated=0, unchanged=0)
+    assert isinstance(second, services.GridConflictError)
+    assert [(row.key, row.new_value) for row in second.changes] == [
         ("2025-03/5311/A/PU", "100 / 4")
     ]
     assert stored() == {"A": (100, 4)}
