@@ -55,9 +55,11 @@ class RecordKind:
     """How one kind of record (a workforce figure, a target, a programme's) is planned,
     stored and logged.
 
-    ``values`` are the fields an import replaces on an existing row, ``keys`` the
-    fields of a new row's key (from the record and the programme ids), ``change``
-    the change-log line of a record given the old text.
+    The model, the change-log entity and field, and the planner come first (the
+    declarations give them by position, on one line). ``values`` are the fields an
+    import replaces on an existing row, ``keys`` the fields of a new row's key (from
+    the record and the programme ids), ``change`` the change-log line of a record
+    given the old text.
     """
 
     model: type[models.Model]

@@ -136,10 +136,7 @@ def _funder_id(funder_code: str) -> str | None:
 
 
 _PROGRAMMES = RecordKind(
-    model=Programme,
-    entity=ENTITY_PROGRAMME,
-    field="programme",
-    plan=_programme_plan,
+    Programme, ENTITY_PROGRAMME, "programme", _programme_plan,
     values=_programme_values,
     keys=lambda r, _ids: {"code": r.code},
     change=lambda r, old, _ids: Change(
@@ -148,10 +145,7 @@ _PROGRAMMES = RecordKind(
     ),
 )  # fmt: skip
 _QUOTAS = RecordKind(
-    model=ProgrammeQuota,
-    entity=ENTITY_PROGRAMME_QUOTA,
-    field="quota",
-    plan=_quota_plan,
+    ProgrammeQuota, ENTITY_PROGRAMME_QUOTA, "quota", _quota_plan,
     values=lambda r: {"quota": r.quota},
     keys=lambda r, ids: {"programme_id": ids[r.programme_code][0], "region_id": r.region_code},
     change=lambda r, old, ids: Change(
@@ -161,10 +155,7 @@ _QUOTAS = RecordKind(
     by_programme=True,
 )  # fmt: skip
 _ENROLMENT = RecordKind(
-    model=ProgrammeEnrolment,
-    entity=ENTITY_PROGRAMME_ENROLMENT,
-    field="enrolled",
-    plan=_enrolment_plan,
+    ProgrammeEnrolment, ENTITY_PROGRAMME_ENROLMENT, "enrolled", _enrolment_plan,
     values=lambda r: {"enrolled": r.enrolled},
     keys=lambda r, ids: {
         "year": r.year, "month": r.month,
@@ -178,10 +169,7 @@ _ENROLMENT = RecordKind(
     by_programme=True,
 )  # fmt: skip
 _COMMITMENTS = RecordKind(
-    model=RegencyCommitment,
-    entity=ENTITY_COMMITMENT,
-    field="commitment",
-    plan=_commitment_plan,
+    RegencyCommitment, ENTITY_COMMITMENT, "commitment", _commitment_plan,
     values=_commitment_values,
     keys=lambda r, _ids: {"year": r.year, "region_id": r.region_code},
     change=lambda r, old, _ids: Change(

@@ -82,10 +82,7 @@ def _workforce_plan(records: Sequence[WorkforceRecord]) -> Plan:
 
 
 _WORKFORCE = RecordKind(
-    model=WorkforceFigure,
-    entity=ChangeLog.Entity.WORKFORCE,
-    field="workers",
-    plan=_workforce_plan,
+    WorkforceFigure, ChangeLog.Entity.WORKFORCE, "workers", _workforce_plan,
     values=lambda r: {"workers": r.workers, "source": r.source},
     keys=lambda r, _ids: {
         "year": r.year, "basis": r.basis, "region_id": r.region_code, "sector_id": r.sector_code,
@@ -162,10 +159,7 @@ def _target_scope_ids(record: TargetRecord) -> dict[str, str | None]:
 
 
 _TARGETS = RecordKind(
-    model=Target,
-    entity=ChangeLog.Entity.TARGET,
-    field="target_count/target_pct",
-    plan=_target_plan,
+    Target, ChangeLog.Entity.TARGET, "target_count/target_pct", _target_plan,
     values=_target_values,
     keys=lambda r, _ids: {
         "year": r.year, "basis": r.basis, "scope_type": r.scope_type, **_target_scope_ids(r),
