@@ -1,7 +1,8 @@
 """Django admin for reference data (e.g. which branch serves which regency) and figures.
 
-Every save and delete goes through ``coverage.services`` (the ``# --- admin writes ---``
-block), which checks the user's scope again and writes the change log (source
+Every save and delete goes through ``coverage.services`` (``participant_count_*``,
+``workforce_figure_*``, ``target_*``, ``branch/region/sector/segment_*``, the programme
+services), which checks the user's scope again and writes the change log (source
 ``admin``); an approved month refuses changes. Branch scope holds everywhere:
 
 - counts, workforce figures and targets: a branch-scoped user sees, picks and changes
@@ -38,7 +39,6 @@ from .access import (
 from .calculations import Period
 from .models import (
     Branch,
-    ChangeSource,
     ParticipantCount,
     Programme,
     ProgrammeEnrolment,
@@ -69,9 +69,7 @@ REFUSED = "_coverage_admin_refused"
 
 def _context(request: HttpRequest) -> services.WriteContext:
     """Who writes from the admin, for services that take a context (the programme admin)."""
-    return services.WriteContext(
-        user_id=request.user.pk, source=ChangeSource.ADMIN, source_detail="admin"
-    )
+    return services.admin_context(request.user)
 
 
 def _values(obj: Any, *same: str, **renamed: str) -> dict[str, Any]:
@@ -185,6 +183,11 @@ class ServiceWriteAdmin(KeyedAdmin):
 # --- reference data: province-wide managers only --------------------------------------
 
 
+def _same(*names: str) -> tuple[tuple[str, str], ...]:
+    """``service_fields`` whose service keyword is the model attribute's own name."""
+    return tuple((name, name) for name in names)
+
+
 class ReferenceAdmin(ServiceWriteAdmin):
     """Visible to every admin; added, changed and deleted by province-wide managers.
 
@@ -219,7 +222,7 @@ class BranchAdmin(ReferenceAdmin):
     list_display = ["code", "name"]
     key_fields = ("code",)
     service = "branch"
-    service_fields = (("code", "code"), ("name", "name"))
+    service_fields = _same("code", "name")
 
 
 @admin.register(Region)
@@ -231,10 +234,7 @@ class RegionAdmin(ReferenceAdmin):
     key_fields = ("bps_code",)
     service = "region"
     service_fields = (
-        ("bps_code", "bps_code"),
-        ("kemendagri_code", "kemendagri_code"),
-        ("name", "name"),
-        ("kind", "kind"),
+        *_same("bps_code", "kemendagri_code", "name", "kind"),
         ("branch_code", "branch_id"),
     )
 
@@ -244,7 +244,7 @@ class SectorAdmin(ReferenceAdmin):
     list_display = ["code", "name", "name_en"]
     key_fields = ("code",)
     service = "sector"
-    service_fields = (("code", "code"), ("name", "name"), ("name_en", "name_en"))
+    service_fields = _same("code", "name", "name_en")
 
 
 @admin.register(Segment)
@@ -252,12 +252,7 @@ class SegmentAdmin(ReferenceAdmin):
     list_display = ["code", "name", "name_en", "is_formal"]
     key_fields = ("code",)
     service = "segment"
-    service_fields = (
-        ("code", "code"),
-        ("name", "name"),
-        ("name_en", "name_en"),
-        ("is_formal", "is_formal"),
-    )
+    service_fields = _same("code", "name", "name_en", "is_formal")
 
 
 # --- participant counts -----------------------------------------------------------------

@@ -18,7 +18,7 @@ from coverage import services
 from coverage.calculations import Period
 from coverage.models import ChangeLog, MonthlyTotal, ParticipantCount, Target, WorkforceFigure
 from coverage.records import TargetRecord, WorkforceRecord
-from coverage.views.entry import grid_version
+from coverage.services import grid_version
 from tests.factories import login, make_user, seed_counts, snapshot
 
 ADMIN_URL = "/admin/coverage/participantcount/"

@@ -17,7 +17,7 @@ from django.test import Client
 
 from coverage import services
 from coverage.calculations import Period
-from coverage.views.entry import grid_version
+from coverage.services import grid_version
 from coverage.views.upload import stage_upload
 from tests.factories import login, make_user, seed_counts, snapshot
 

@@ -15,7 +15,15 @@ from django.db.utils import OperationalError
 from django.test import Client
 
 from coverage import services
-from coverage.models import Branch, ChangeLog, Region, Sector, Target, WorkforceFigure
+from coverage.models import (
+    Branch,
+    ChangeLog,
+    ParticipantCount,
+    Region,
+    Sector,
+    Target,
+    WorkforceFigure,
+)
 from coverage.records import ParticipantRecord, TargetRecord, WorkforceRecord
 from coverage.views import dashboard
 from tests.factories import login, make_user, seed_counts, snapshot
@@ -236,7 +244,7 @@ def test_a_refused_admin_write_leaves_no_admin_log_entry(users: dict[str, User])
     services.month_approve(year=2025, month=3, branch_code="KUPANG", user_id=manager.pk)
     root = User.objects.create_superuser("root", password="x")
     count_id = (
-        services.ParticipantCount.objects.filter(year=2025, month=3, region_id="5371")
+        ParticipantCount.objects.filter(year=2025, month=3, region_id="5371")
         .values_list("pk", flat=True)
         .first()
     )
@@ -248,7 +256,7 @@ def test_a_done_admin_delete_leaves_one_admin_log_entry(users: dict[str, User]) 
     from django.contrib.admin.models import DELETION, LogEntry
 
     root = User.objects.create_superuser("root", password="x")
-    count = services.ParticipantCount.objects.filter(year=2025, month=3, region_id="5371").first()
+    count = ParticipantCount.objects.filter(year=2025, month=3, region_id="5371").first()
     assert count is not None
     login(root).post(f"/admin/coverage/participantcount/{count.pk}/delete/", {"post": "yes"})
     entry = LogEntry.objects.get()

@@ -379,15 +379,13 @@ def test_web_upload_of_a_bomb_or_macro_workbook_is_refused_and_writes_nothing(
 @pytest.mark.django_db(transaction=True)
 def test_two_interleaved_writes_to_one_regency_month_both_succeed(reference: None) -> None:
     """The second writer waits for the first instead of crashing on the monthly totals."""
-    import threading
-    import time
-
-    from django.db import connection, transaction
+    from django.db import connection
 
     from coverage import services
     from coverage.models import MonthlyTotal, ParticipantCount
     from coverage.records import ParticipantRecord
     from tests.factories import pu_counts
+    from tests.interleave import interleave
 
     if connection.vendor != "postgresql":
         pytest.skip(
@@ -395,42 +393,14 @@ def test_two_interleaved_writes_to_one_regency_month_both_succeed(reference: Non
             "cannot interleave there; this runs on PostgreSQL"
         )
     services.participant_counts_save(records=pu_counts(2025, 4, {"5371": 10}))
-    first_wrote, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
+    outcomes = interleave(
+        lambda: services.participant_counts_save(records=pu_counts(2025, 4, {"5371": 100})),
+        lambda: services.participant_counts_save(
+            records=[ParticipantRecord(2025, 4, "5371", "G", "PU", 50, 0)]
+        ),
+    )
 
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                services.participant_counts_save(records=pu_counts(2025, 4, {"5371": 100}))
-                first_wrote.set()
-                release.wait(10)
-        except BaseException as error:  # reported by the assertion below
-            errors.append(error)
-            first_wrote.set()
-        finally:
-            connection.close()
-
-    def second() -> None:
-        try:
-            services.participant_counts_save(
-                records=[ParticipantRecord(2025, 4, "5371", "G", "PU", 50, 0)]
-            )
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    one = threading.Thread(target=first)
-    one.start()
-    assert first_wrote.wait(10)
-    two = threading.Thread(target=second)
-    two.start()
-    time.sleep(0.5)  # the second writer is now inside its save, waiting or colliding
-    release.set()
-    one.join(20)
-    two.join(20)
-
-    assert errors == []
+    assert [o for o in outcomes if isinstance(o, BaseException)] == []
     assert ParticipantCount.objects.filter(year=2025, month=4, region_id="5371").count() == 2
     total = MonthlyTotal.objects.get(year=2025, month=4, region_id="5371", segment_id="PU")
     assert (total.active, total.nonactive) == (150, 1)

@@ -8,10 +8,10 @@ and non-active ones (``n-…``); a non-active count is never replaced by 0 unsee
 (see ``grid_rules.check_grid``). "Salin bulan lalu" (``?prefill=last``) fills
 the regency's cells with last month's values, to be checked and saved.
 
-Saving is one ``participant_counts_save`` call. The form carries a version (the
+Saving is one ``services.grid_counts_save`` call. The form carries a version (the
 highest change-log id of the month's cells of that regency when the grid was
-opened); if anyone saved those cells since, the save is refused and the changed
-cells are listed, so nobody overwrites another's work without seeing it.
+opened); if anyone saved those cells since, the service refuses the save and the
+page lists the changed cells, so nobody overwrites another's work without seeing it.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,11 +47,13 @@ from ..models import (
 )
 from ..records import ParticipantRecord
 from ..services import (
+    GridConflictError,
     LockedPeriodError,
     WriteContext,
     count_key,
+    grid_counts_save,
+    grid_version,
     locked_month_lines,
-    participant_counts_save,
 )
 from ..templatetags.idformat import idint
 from .grid_rules import HISTORY_MONTHS, Cell, GridCheck, check_grid, parse_cell
@@ -177,28 +178,6 @@ def _segment_history(period: Period, region_code: str) -> dict[str, list[int]]:
         if start <= Period(year, month) < period:
             history[segment].append(int(total))
     return history
-
-
-def grid_version(period: Period, region_code: str) -> int:
-    """The newest change-log id of the month's counts in the regency (0: none yet)."""
-    latest = ChangeLog.objects.filter(
-        entity=ChangeLog.Entity.COUNT, year=period.year, month=period.month, region_id=region_code
-    ).aggregate(latest=Max("id"))["latest"]
-    return int(latest or 0)
-
-
-def changes_since(period: Period, region_code: str, version: int) -> list[ChangeLog]:
-    return list(
-        ChangeLog.objects.filter(
-            entity=ChangeLog.Entity.COUNT,
-            year=period.year,
-            month=period.month,
-            region_id=region_code,
-            id__gt=version,
-        )
-        .select_related("user")
-        .order_by("key", "id")
-    )
 
 
 # --- the view -----------------------------------------------------------------------------
@@ -340,6 +319,8 @@ class GridPage:
             target = self.typed if name.startswith(CELL_PREFIX) else self.typed_nonactive
             target[cell] = str(text)
         if self.locked:
+            # Answered before the cells are checked; ``grid_counts_save`` refuses it again
+            # under the regency-month's lock, in case the month was approved meanwhile.
             self.problem = LockedPeriodError(
                 [(self.period.year, self.period.month, self.region.bps_code)]
             ).message
@@ -397,14 +378,15 @@ class GridPage:
             source_detail=comment or "isian",
         )
         try:
-            with transaction.atomic():
-                # Serialise saves of one regency (PostgreSQL; SQLite serialises writes anyway).
-                Region.objects.select_for_update().filter(pk=self.region.pk).first()
-                self.conflicts = changes_since(self.period, self.region.bps_code, version)
-                if self.conflicts:
-                    raise _Conflict
-                result = participant_counts_save(records=records, context=context)
-        except _Conflict:
+            result = grid_counts_save(
+                records,
+                period=self.period,
+                region_code=self.region.bps_code,
+                version=version,
+                context=context,
+            )
+        except GridConflictError as error:
+            self.conflicts = error.changes
             self.problem = _(
                 "Data bulan ini untuk %(region)s sudah diubah orang lain sejak formulir dibuka; "
                 "tidak ada yang disimpan. Sel yang berubah tercantum di bawah; muat ulang "
@@ -605,7 +587,3 @@ class GridPage:
             "history_url": reverse("coverage:history"),
         }
         return render(self.request, "entry/grid.html", context, status=status)
-
-
-class _Conflict(Exception):
-    """Someone saved the same cells since the grid was opened (rolls the transaction back)."""

@@ -1,0 +1,95 @@
+"""User accounts: created or updated with a role and a branch scope (``create_user``).
+
+The change log has no entity for users, so these writes are not in it; Django's
+own ``auth`` tables keep ``date_joined`` and the groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..access import ensure_role_groups
+from ..models import Branch, Role, UserScope
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP).
+FORMULA_STARTS = ("+", "-", "@", "=")
+
+
+class AccountInputError(ValueError):
+    """A username, branch code or password is refused; nothing was saved."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class UserSaved:
+    user: AbstractUser
+    created: bool
+
+
+def user_fields_check(*, username: str, branch_codes: Sequence[str]) -> None:
+    """Refuse unknown branch codes, then a username outside Django's own rule (letters,
+    digits and @ . + - _ only, at most 150 characters, not starting like a formula).
+
+    So no markup, no spaces and nothing a spreadsheet would read as a formula reach
+    the pages, the change log or an export.
+    """
+    known = set(Branch.objects.filter(code__in=branch_codes).values_list("code", flat=True))
+    unknown = [code for code in branch_codes if code not in known]
+    if unknown:
+        raise AccountInputError(f"Kode kantor cabang tidak dikenal: {', '.join(unknown)}.")
+    field = get_user_model()._meta.get_field("username")
+    try:
+        field.run_validators(username)
+        if not username or username[0] in FORMULA_STARTS:
+            raise ValidationError(username)
+    except ValidationError:
+        raise AccountInputError(
+            _(
+                "Nama pengguna %(username)r ditolak: gunakan 1 sampai 150 huruf, angka, atau "
+                "tanda @ . + - _ saja, tanpa spasi, dan awali dengan huruf, angka, atau _."
+            )
+            % {"username": username}
+        ) from None
+
+
+@transaction.atomic
+def user_save(
+    *, username: str, role: str, branch_codes: Sequence[str], password: str, email: str = ""
+) -> UserSaved:
+    """Create or update ``username`` with ``role`` (its only group) and ``branch_codes``
+    as its scope (none: the whole province); staff for admins and managers.
+
+    The password must pass the configured validators; an empty ``email`` keeps the
+    stored one.
+    """
+    user_fields_check(username=username, branch_codes=branch_codes)
+    user_model = get_user_model()
+    existing = user_model._default_manager.filter(username=username).first()
+    user = existing or user_model(username=username)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise AccountInputError("Kata sandi ditolak: " + " ".join(error.messages)) from None
+    user.set_password(password)
+    if email:
+        user.email = email
+    user.is_staff = role in (Role.ADMIN, Role.MANAGER)
+    user.save()
+    ensure_role_groups()
+    user.groups.set([Group.objects.get(name=role)])
+    scope, _created = UserScope.objects.get_or_create(user=user)
+    scope.whole_province = not branch_codes
+    scope.save()
+    scope.branches.set(Branch.objects.filter(code__in=branch_codes))
+    return UserSaved(user=user, created=existing is None)
