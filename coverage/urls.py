@@ -52,6 +52,23 @@ def _import_steps(
     ]
 
 
+def _records(
+    prefix: str, name: str, listing: _View, edit: _View, delete: _View, *, new: _View | None = None
+) -> list[URLPattern]:
+    """A kind of record its owner keeps: the list, a new one (if made here), edit, delete.
+
+    Named ``<name>s``, ``<name>_new``, ``<name>_edit`` and ``<name>_delete``.
+    """
+    routes = [path(prefix, listing, name=f"{name}s")]
+    if new is not None:
+        routes.append(path(f"{prefix}baru/", new, name=f"{name}_new"))
+    return [
+        *routes,
+        path(f"{prefix}<int:pk>/ubah/", edit, name=f"{name}_edit"),
+        path(f"{prefix}<int:pk>/hapus/", delete, name=f"{name}_delete"),
+    ]
+
+
 app_name = "coverage"
 urlpatterns = [
     path("", dashboard.overview, name="overview"),
@@ -75,10 +92,14 @@ urlpatterns = [
     path("simulasi/banding/", planner.compare, name="planner_compare"),
     path("simulasi/<int:pk>/", planner.planner, name="planner_scenario"),
     path("simulasi/<int:pk>/hapus/", planner.delete_scenario, name="planner_delete"),
-    path("inisiatif/", initiatives.initiative_list, name="initiatives"),
-    path("inisiatif/baru/", initiatives.initiative_edit, name="initiative_new"),
-    path("inisiatif/<int:pk>/ubah/", initiatives.initiative_edit, name="initiative_edit"),
-    path("inisiatif/<int:pk>/hapus/", initiatives.initiative_delete, name="initiative_delete"),
+    *_records(
+        "inisiatif/",
+        "initiative",
+        initiatives.initiative_list,
+        initiatives.initiative_edit,
+        initiatives.initiative_delete,
+        new=initiatives.initiative_edit,
+    ),
     re_path(
         rf"^inisiatif/tanda/{_SCOPE}{_PERIOD}\.json$",
         initiatives.initiative_marks,
@@ -98,14 +119,12 @@ urlpatterns = [
     path("laporan-kelengkapan/", reporting_views.reporting, name="reporting"),
     path("metode/", method_views.methods, name="methods"),
     # E-mail subscriptions; the unsubscribe link of every mail works without login.
-    path("langganan/", subscription_views.subscription_list, name="subscriptions"),
-    path(
-        "langganan/<int:pk>/ubah/", subscription_views.subscription_edit, name="subscription_edit"
-    ),
-    path(
-        "langganan/<int:pk>/hapus/",
+    *_records(
+        "langganan/",
+        "subscription",
+        subscription_views.subscription_list,
+        subscription_views.subscription_edit,
         subscription_views.subscription_delete,
-        name="subscription_delete",
     ),
     path(
         "langganan/berhenti/<int:pk>/<str:token>/",
