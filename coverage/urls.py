@@ -1,6 +1,7 @@
 """The dashboard pages, the read-only JSON API, data entry and manager tools."""
 
 from collections.abc import Callable
+from types import ModuleType
 
 from django.http import HttpResponseBase
 from django.urls import URLPattern, path, re_path
@@ -52,20 +53,20 @@ def _import_steps(
     ]
 
 
-def _records(
-    prefix: str, name: str, listing: _View, edit: _View, delete: _View, *, new: _View | None = None
-) -> list[URLPattern]:
-    """A kind of record its owner keeps: the list, a new one (if made here), edit, delete.
+def _records(prefix: str, name: str, views: ModuleType, *, new: bool = False) -> list[URLPattern]:
+    """A kind of record its owner keeps: the list, a new one (``new``), edit, delete.
 
-    Named ``<name>s``, ``<name>_new``, ``<name>_edit`` and ``<name>_delete``.
+    The views are ``<name>_list``, ``<name>_edit`` (new ones too) and ``<name>_delete`` of
+    ``views``; the routes are named ``<name>s``, ``<name>_new``, ``<name>_edit``, ``<name>_delete``.
     """
-    routes = [path(prefix, listing, name=f"{name}s")]
-    if new is not None:
-        routes.append(path(f"{prefix}baru/", new, name=f"{name}_new"))
+    edit = getattr(views, f"{name}_edit")
+    routes = [path(prefix, getattr(views, f"{name}_list"), name=f"{name}s")]
+    if new:
+        routes.append(path(f"{prefix}baru/", edit, name=f"{name}_new"))
     return [
         *routes,
         path(f"{prefix}<int:pk>/ubah/", edit, name=f"{name}_edit"),
-        path(f"{prefix}<int:pk>/hapus/", delete, name=f"{name}_delete"),
+        path(f"{prefix}<int:pk>/hapus/", getattr(views, f"{name}_delete"), name=f"{name}_delete"),
     ]
 
 
@@ -92,14 +93,7 @@ urlpatterns = [
     path("simulasi/banding/", planner.compare, name="planner_compare"),
     path("simulasi/<int:pk>/", planner.planner, name="planner_scenario"),
     path("simulasi/<int:pk>/hapus/", planner.delete_scenario, name="planner_delete"),
-    *_records(
-        "inisiatif/",
-        "initiative",
-        initiatives.initiative_list,
-        initiatives.initiative_edit,
-        initiatives.initiative_delete,
-        new=initiatives.initiative_edit,
-    ),
+    *_records("inisiatif/", "initiative", initiatives, new=True),
     re_path(
         rf"^inisiatif/tanda/{_SCOPE}{_PERIOD}\.json$",
         initiatives.initiative_marks,
@@ -119,13 +113,7 @@ urlpatterns = [
     path("laporan-kelengkapan/", reporting_views.reporting, name="reporting"),
     path("metode/", method_views.methods, name="methods"),
     # E-mail subscriptions; the unsubscribe link of every mail works without login.
-    *_records(
-        "langganan/",
-        "subscription",
-        subscription_views.subscription_list,
-        subscription_views.subscription_edit,
-        subscription_views.subscription_delete,
-    ),
+    *_records("langganan/", "subscription", subscription_views),
     path(
         "langganan/berhenti/<int:pk>/<str:token>/",
         subscription_views.unsubscribe,
