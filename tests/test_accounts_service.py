@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from coverage import services
-from coverage.models import UserScope
+from coverage.models import ChangeLog, UserScope
 
 PASSWORD = "Kupang-Tenggara-2025!"
 
@@ -47,3 +47,36 @@ def test_user_save_refuses_bad_input_and_writes_nothing(
     assert refused.value.message.startswith(message)
     assert not User.objects.exists()
     assert not UserScope.objects.exists()
+
+
+def test_user_save_is_in_the_change_log_without_the_password(reference: None) -> None:
+    services.user_save(
+        username="petugas", role="admin", branch_codes=["ENDE", "KUPANG"], password=PASSWORD,
+        email="petugas@example.org",
+    )  # fmt: skip
+    services.user_save(username="petugas", role="manager", branch_codes=[], password=PASSWORD)
+    rows = list(
+        ChangeLog.objects.filter(entity=ChangeLog.Entity.USER).order_by("id").values_list(
+            "source", "source_detail", "key", "field", "old_value", "new_value"
+        )
+    )  # fmt: skip
+    assert rows == [
+        ("cli", "create_user", "user/petugas", "account", "",
+         "admin | ENDE,KUPANG | petugas@example.org | staf"),
+        ("cli", "create_user", "user/petugas", "password", "", "(kata sandi diatur)"),
+        ("cli", "create_user", "user/petugas", "account",
+         "admin | ENDE,KUPANG | petugas@example.org | staf",
+         "manager | 53 | petugas@example.org | staf"),
+        ("cli", "create_user", "user/petugas", "password", "", "(kata sandi diatur)"),
+    ]  # fmt: skip
+    logged = " ".join(
+        v for pair in ChangeLog.objects.values_list("old_value", "new_value") for v in pair
+    )
+    assert PASSWORD not in logged and User.objects.get().password not in logged
+
+
+def test_a_refused_user_save_logs_nothing(reference: None) -> None:
+    with pytest.raises(services.AccountInputError):
+        services.user_save(username="z", role="admin", branch_codes=[], password="123")
+    assert not ChangeLog.objects.exists()
+    assert not User.objects.exists()

@@ -81,6 +81,7 @@ class ChangeLog(models.Model):
         PROGRAMME_ENROLMENT = "prog_enrol", _("Kepesertaan program")
         COMMITMENT = "commitment", _("Komitmen pemda")
         SUBSCRIPTION = "langganan", _("Langganan notifikasi")
+        USER = "user", _("Pengguna")
 
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     user = user_stamp(_("pengguna"))
