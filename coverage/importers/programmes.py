@@ -24,9 +24,8 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from django.utils.formats import number_format
-
 from ..calculations import Period
+from ..formatting import number
 from ..models import Programme, ProgrammeQuota
 from ..programme_records import (
     CommitmentRecord,
@@ -265,8 +264,8 @@ class _ProgrammeRowParser(RowParser):
                 "village_apparatus_covered",
                 msg.COVERED_OVER_TOTAL
                 % {
-                    "covered": number_format(covered, force_grouping=True),
-                    "total": number_format(total, force_grouping=True),
+                    "covered": number(covered),
+                    "total": number(total),
                 },
             )
         if self.failed or year is None or region is None or budget is None:

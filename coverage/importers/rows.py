@@ -17,10 +17,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from openpyxl.utils import get_column_letter
 
+from ..formatting import number
 from ..models import PROVINCE_CODE, Basis, Branch, Region, ScopeType, Sector, Segment
 from ..records import ParticipantRecord, TargetRecord, WorkforceRecord
 from . import messages as msg
@@ -223,7 +223,7 @@ class RowParser:
                 raise file_error(
                     msg.FILE_TOO_MANY_ROWS
                     % {
-                        "limit": number_format(MAX_DATA_ROWS, force_grouping=True),
+                        "limit": number(MAX_DATA_ROWS),
                         "count": MAX_DATA_ROWS,
                     }
                 )
@@ -301,7 +301,7 @@ class RowParser:
                 return int(value)
             message = msg.CELL_TOO_BIG % {
                 "value": echo(value),
-                "limit": number_format(limit, force_grouping=True),
+                "limit": number(limit),
             }
         elif _NEGATIVE_RE.match(value):
             message = msg.CELL_NEGATIVE % {"value": echo(value)}
