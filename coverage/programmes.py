@@ -60,17 +60,34 @@ class RegionProgress:
 
 @dataclass(frozen=True)
 class ProgrammeStatus:
-    """A programme in month ``t``: the DOMAIN.md figures and the regency rows."""
+    """A programme in month ``t``: the DOMAIN.md figures and the regency rows.
+
+    It holds what was counted; the figures that follow from those are properties, so
+    they cannot disagree with them.
+    """
 
     terms: ProgrammeTerms
     period: Period
     quota: int
     enrolled: int
     spent_idr: int
-    remaining_idr: int
-    months_left_at_current_enrolment: int | None
-    quota_fill_pct: Decimal | None
     by_region: list[RegionProgress]
+
+    @property
+    def remaining_idr(self) -> int:
+        return remaining_idr(budget_idr=self.terms.budget_idr, spent_idr=self.spent_idr)
+
+    @property
+    def months_left_at_current_enrolment(self) -> int | None:
+        return months_left_at_current_enrolment(
+            remaining_idr=self.remaining_idr,
+            enrolled=self.enrolled,
+            contribution_idr=self.terms.contribution_idr,
+        )
+
+    @property
+    def quota_fill_pct(self) -> Decimal | None:
+        return quota_fill_pct(enrolled=self.enrolled, quota=self.quota)
 
     @property
     def funded_until(self) -> Period | None:
@@ -159,8 +176,6 @@ def programme_status(
         )
         for code in codes
     ]
-    quota = sum(quotas.values())
-    enrolled = by_month.get(period, 0)
     spent = spent_idr(
         enrolled_by_month=by_month,
         contribution_idr=terms.contribution_idr,
@@ -168,18 +183,12 @@ def programme_status(
         end=terms.end,
         period=period,
     )
-    remaining = remaining_idr(budget_idr=terms.budget_idr, spent_idr=spent)
     return ProgrammeStatus(
         terms=terms,
         period=period,
-        quota=quota,
-        enrolled=enrolled,
+        quota=sum(quotas.values()),
+        enrolled=by_month.get(period, 0),
         spent_idr=spent,
-        remaining_idr=remaining,
-        months_left_at_current_enrolment=months_left_at_current_enrolment(
-            remaining_idr=remaining, enrolled=enrolled, contribution_idr=terms.contribution_idr
-        ),
-        quota_fill_pct=quota_fill_pct(enrolled=enrolled, quota=quota),
         by_region=rows,
     )
 

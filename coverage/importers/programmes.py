@@ -24,9 +24,8 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from django.utils.formats import number_format
-
 from ..calculations import Period
+from ..formatting import number
 from ..models import Programme, ProgrammeQuota
 from ..programme_records import (
     CommitmentRecord,
@@ -39,7 +38,7 @@ from ..programmes import DEFAULT_CONTRIBUTION_IDR
 from ..services import PROGRAMME_KINDS
 from . import messages as msg
 from .readers import Layout, echo
-from .rows import MAX_YEAR, MIN_YEAR, ImportResult, ReferenceCodes, RowParser, run_parser
+from .rows import MAX_YEAR, MIN_YEAR, ImportResult, ReferenceCodes, RowParser, need, run_parser
 
 __all__ = ["LAYOUTS", "PROGRAMME_KINDS", "ProgrammeReference", "parse_programme_file"]
 
@@ -133,7 +132,7 @@ class _ProgrammeRowParser(RowParser):
         super().__init__(kind="workforce", **base)
         self.kind = kind
         self.programmes = programmes or ProgrammeReference.load()
-        builders: dict[str, Callable[[], ProgrammeImportRecord | None]] = {
+        builders: dict[str, Callable[[], ProgrammeImportRecord]] = {
             "programmes": self._programme,
             "programme_quotas": self._quota,
             "programme_enrolment": self._enrolment,
@@ -182,7 +181,7 @@ class _ProgrammeRowParser(RowParser):
     def _region(self) -> str | None:
         return self.code("region_code", known=self.reference.regions, message=msg.REGION_UNKNOWN)
 
-    def _programme(self) -> ProgrammeRecord | None:
+    def _programme(self) -> ProgrammeRecord:
         code = self._programme_code("code", stored=False)
         name = self.text("name", required=True)
         funder = self.code(
@@ -197,16 +196,13 @@ class _ProgrammeRowParser(RowParser):
         end = self._month("end_period")
         if start is not None and end is not None and end < start:
             self.fail("end_period", msg.END_BEFORE_START % {"start": start, "end": end})
-        if self.failed or code is None or funder is None or year is None or budget is None:
-            return None
-        if start is None or end is None:
-            return None
+        start, end = need(start), need(end)
         return ProgrammeRecord(
-            code=code,
+            code=need(code),
             name=name,
-            funder_code=funder,
-            year=year,
-            budget_idr=budget,
+            funder_code=need(funder),
+            year=need(year),
+            budget_idr=need(budget),
             contribution_idr=contribution or DEFAULT_CONTRIBUTION_IDR,
             start_year=start.year,
             start_month=start.month,
@@ -214,15 +210,15 @@ class _ProgrammeRowParser(RowParser):
             end_month=end.month,
         )
 
-    def _quota(self) -> QuotaRecord | None:
+    def _quota(self) -> QuotaRecord:
         programme = self._programme_code("programme", stored=True)
         region = self._region()
         quota = self.integer("quota", limit=MAX_WORKERS)
-        if self.failed or programme is None or region is None or quota is None:
-            return None
-        return QuotaRecord(programme_code=programme, region_code=region, quota=quota)
+        return QuotaRecord(
+            programme_code=need(programme), region_code=need(region), quota=need(quota)
+        )
 
-    def _enrolment(self) -> EnrolmentRecord | None:
+    def _enrolment(self) -> EnrolmentRecord:
         period = self.period("period")
         programme = self._programme_code("programme", stored=True)
         region = self._region()
@@ -239,19 +235,16 @@ class _ProgrammeRowParser(RowParser):
         known = programme is not None and region is not None
         if known and (programme, region) not in self.programmes.quotas:
             self.fail("region_code", msg.NO_QUOTA % {"programme": programme, "region": region})
-        if self.failed or period is None or programme is None or region is None:
-            return None
-        if enrolled is None:
-            return None
+        period = need(period)
         return EnrolmentRecord(
             year=period[0],
             month=period[1],
-            programme_code=programme,
-            region_code=region,
-            enrolled=enrolled,
+            programme_code=need(programme),
+            region_code=need(region),
+            enrolled=need(enrolled),
         )
 
-    def _commitment(self) -> CommitmentRecord | None:
+    def _commitment(self) -> CommitmentRecord:
         year = self.year("year")
         region = self._region()
         regulation = self.text("regulation", required=False)
@@ -265,19 +258,15 @@ class _ProgrammeRowParser(RowParser):
                 "village_apparatus_covered",
                 msg.COVERED_OVER_TOTAL
                 % {
-                    "covered": number_format(covered, force_grouping=True),
-                    "total": number_format(total, force_grouping=True),
+                    "covered": number(covered),
+                    "total": number(total),
                 },
             )
-        if self.failed or year is None or region is None or budget is None:
-            return None
-        if total is None or covered is None:
-            return None
         return CommitmentRecord(
-            year=year,
-            region_code=region,
+            year=need(year),
+            region_code=need(region),
             regulation=regulation,
-            budget_idr=budget,
-            village_apparatus_total=total,
-            village_apparatus_covered=covered,
+            budget_idr=need(budget),
+            village_apparatus_total=need(total),
+            village_apparatus_covered=need(covered),
         )

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from openpyxl import Workbook, load_workbook
 
+from ..formatting import number
 from . import messages as msg
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -113,7 +113,7 @@ def size_error(size: int) -> RowError | None:
         return None
     message = msg.FILE_TOO_LARGE % {
         # Rounded up, so that a file just over the limit never reads as "10,0 MB".
-        "size": number_format(math.ceil(size * 10 / (1024 * 1024)) / 10, 1),
+        "size": number(math.ceil(size * 10 / (1024 * 1024)) / 10, 1),
         "limit": MAX_FILE_BYTES // (1024 * 1024),
     }
     return RowError(row=None, column=None, message=str(message))
@@ -212,9 +212,8 @@ def archive_problem(
         ):
             return msg.FILE_XLSX_RATIO % {
                 "part": echo(member.name),
-                "ratio": number_format(member.unpacked // max(member.compressed, 1),
-                                       force_grouping=True),
-            }  # fmt: skip
+                "ratio": number(member.unpacked // max(member.compressed, 1)),
+            }
     return None
 
 

@@ -15,12 +15,13 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from openpyxl.utils import get_column_letter
 
+from ..formatting import number
 from ..models import PROVINCE_CODE, Basis, Branch, Region, ScopeType, Sector, Segment
 from ..records import ParticipantRecord, TargetRecord, WorkforceRecord
 from . import messages as msg
@@ -35,6 +36,7 @@ MAX_YEAR = 2100
 PCT_DECIMAL_PLACES = 3
 
 Record = ParticipantRecord | WorkforceRecord | TargetRecord
+T = TypeVar("T")
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -57,6 +59,22 @@ LAYOUTS: dict[str, Layout] = {
 KINDS = tuple(LAYOUTS)
 
 _INTEGER_RE = re.compile(r"^\d+$")
+
+
+class _Missing(Exception):
+    """A builder lacks a value that its cell did not give: the row makes no record."""
+
+
+def need(value: T | None) -> T:
+    """``value``, which a builder's record cannot do without.
+
+    A builder first reads every cell, so that all of a row's problems are recorded,
+    then builds its record from ``need(…)``: a missing value (its cell's problem
+    already recorded) ends the row without a record, like a failed check does.
+    """
+    if value is None:
+        raise _Missing
+    return value
 
 
 def _plain_count(text: str) -> int | None:
@@ -199,7 +217,7 @@ class RowParser:
         self.row = 0
         self.failed = False
         self.cells: dict[str, str] = {}
-        builders: dict[str, Callable[[], Record | None]] = {
+        builders: dict[str, Callable[[], Record]] = {
             "participants": self._participant,
             "workforce": self._workforce,
             "targets": self._target,
@@ -223,7 +241,7 @@ class RowParser:
                 raise file_error(
                     msg.FILE_TOO_MANY_ROWS
                     % {
-                        "limit": number_format(MAX_DATA_ROWS, force_grouping=True),
+                        "limit": number(MAX_DATA_ROWS),
                         "count": MAX_DATA_ROWS,
                     }
                 )
@@ -232,8 +250,11 @@ class RowParser:
             self.cells = dict(zip(columns, cells, strict=False))
             if len(cells) > width or self.unnamed:
                 self._check_stray_cells(cells)
-            record = self.build()
-            if record is None or self.failed:
+            try:
+                record = self.build()
+            except _Missing:
+                continue
+            if self.failed:
                 continue
             key = record.key
             first = first_row_of.setdefault(key, row)
@@ -301,7 +322,7 @@ class RowParser:
                 return int(value)
             message = msg.CELL_TOO_BIG % {
                 "value": echo(value),
-                "limit": number_format(limit, force_grouping=True),
+                "limit": number(limit),
             }
         elif _NEGATIVE_RE.match(value):
             message = msg.CELL_NEGATIVE % {"value": echo(value)}
@@ -427,10 +448,8 @@ class RowParser:
             return None
         return period, region, sector, segment, active, nonactive
 
-    def _participant(self) -> ParticipantRecord | None:
+    def _participant(self) -> ParticipantRecord:
         values = self._participant_fast() or self._participant_checked()
-        if values is None:
-            return None
         (year, month), region, sector, segment, active, nonactive = values
         return ParticipantRecord(
             year=year,
@@ -442,7 +461,7 @@ class RowParser:
             nonactive=nonactive,
         )
 
-    def _participant_checked(self) -> _ParticipantCells | None:
+    def _participant_checked(self) -> _ParticipantCells:
         """Every cell through its validator, which records what is wrong."""
         period = self.period("period")
         region = self.code("region_code", known=self.reference.regions, message=msg.REGION_UNKNOWN)
@@ -455,13 +474,9 @@ class RowParser:
         )
         active = self.integer("active", limit=MAX_COUNT)
         nonactive = self.integer("nonactive", limit=MAX_COUNT, required=False)
-        if self.failed or period is None or region is None or sector is None:
-            return None
-        if segment is None or active is None:
-            return None
-        return period, region, sector, segment, active, nonactive or 0
+        return need(period), need(region), need(sector), need(segment), need(active), nonactive or 0
 
-    def _workforce(self) -> WorkforceRecord | None:
+    def _workforce(self) -> WorkforceRecord:
         year = self.year("year")
         region: str | None = self.code(
             "region_code",
@@ -474,18 +489,16 @@ class RowParser:
         basis = self._basis()
         workers = self.integer("workers", limit=MAX_WORKERS)
         source = self.text("source", required=True)
-        if self.failed or year is None or region is None or basis is None or workers is None:
-            return None
         return WorkforceRecord(
-            year=year,
-            region_code=None if region == PROVINCE_CODE else region,
+            year=need(year),
+            region_code=None if need(region) == PROVINCE_CODE else region,
             sector_code=sector,
-            basis=basis,
-            workers=workers,
+            basis=need(basis),
+            workers=need(workers),
             source=source,
         )
 
-    def _target(self) -> TargetRecord | None:
+    def _target(self) -> TargetRecord:
         year = self.year("year")
         scope = self._scope()
         basis = self._basis()
@@ -494,13 +507,12 @@ class RowParser:
         note = self.text("note", required=False)
         if count is None and pct is None and not self.failed:
             self.fail("target_count", msg.TARGET_EMPTY)
-        if self.failed or year is None or scope is None or basis is None:
-            return None
+        scope = need(scope)
         return TargetRecord(
-            year=year,
+            year=need(year),
             scope_type=scope[0],
             scope_code=scope[1],
-            basis=basis,
+            basis=need(basis),
             target_count=count,
             target_pct=pct,
             note=note,

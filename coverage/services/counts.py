@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import access, selectors
+from ..formatting import moment
 from ..models import (
     Branch,
     ChangeLog,
@@ -29,7 +30,6 @@ from ..models import (
     Region,
 )
 from ..records import ParticipantRecord
-from ..templatetags.idformat import iddatetime
 from .context import (
     BATCH_SIZE,
     AdminUser,
@@ -98,7 +98,7 @@ def locked_month_lines(cells: Sequence[tuple[int, int, str]]) -> list[str]:
             who = approval.approved_by.get_username() if approval.approved_by else "–"
             line += ", " + _("disetujui oleh %(user)s pada %(when)s WITA") % {
                 "user": who,
-                "when": iddatetime(approval.approved_at),
+                "when": moment(approval.approved_at),
             }
         lines.add(line)
     return sorted(lines)

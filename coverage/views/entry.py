@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from .. import selectors
+from .. import formatting, selectors
 from ..access import AuthenticatedHttpRequest, writable_region_codes
 from ..calculations import InvalidPeriod, Period
 from ..models import (
@@ -55,7 +55,6 @@ from ..services import (
     grid_version,
     locked_month_lines,
 )
-from ..templatetags.idformat import idint
 from .grid_rules import HISTORY_MONTHS, Cell, GridCheck, check_grid, parse_cell
 from .guards import role_required
 
@@ -449,11 +448,13 @@ class GridPage:
                             self.period.year, self.period.month, self.region.bps_code, *cell
                         ),
                         value=value,
-                        placeholder=idint(previous) if empty_month and previous is not None else "",
+                        placeholder=formatting.number(previous)
+                        if empty_month and previous is not None
+                        else "",
                         previous=previous,
                         nonactive_name=self.input_name(cell, NONACTIVE_PREFIX),
                         nonactive_value=nonactive,
-                        nonactive_placeholder=idint(previous_nonactive)
+                        nonactive_placeholder=formatting.number(previous_nonactive)
                         if empty_month and previous_nonactive is not None
                         else "",
                         previous_nonactive=previous_nonactive,
@@ -492,9 +493,9 @@ class GridPage:
         if cell in typed:
             return typed[cell].strip()
         if prefill and previous is not None:
-            return idint(previous)
+            return formatting.number(previous)
         if cell in stored:
-            return idint(stored[cell])
+            return formatting.number(stored[cell])
         return ""
 
     def _branch_summary(self) -> dict[str, Any] | None:
