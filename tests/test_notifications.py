@@ -10,6 +10,7 @@ import email.policy
 import smtplib
 import socket
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from io import StringIO
@@ -27,8 +28,10 @@ from django.urls import reverse
 from coverage import notifications, services
 from coverage.calculations import Period
 from coverage.completeness import ReportingLedger
+from coverage.management.commands.send_notifications import figures, mail_chance
 from coverage.models import Branch, ChangeLog, Notice, Subscription
 from coverage.records import TargetRecord, WorkforceRecord
+from coverage.summaries import load_coverage_summary
 from tests.factories import login, make_user, pu_counts
 
 SITE = "https://dasbor.contoh.go.id"
@@ -613,3 +616,21 @@ def test_the_subscription_page_speaks_english_through_the_catalogue(
     assert "Notification subscriptions" in text
     assert "Add a subscription" in text
     assert "Tambah langganan" not in text
+
+
+@pytest.mark.django_db
+def test_mail_figures_read_as_the_pages_and_the_pdf_write_them(data: None) -> None:
+    """One formatter: a probability that is neither 0 nor 1 but rounds to 0% reads "< 1%"
+    (as on the cards and in the PDF), and a run rate of 2,5 rounds half away from zero to 3
+    (Python's round() would give 2)."""
+    summary = load_coverage_summary(period=Period(2025, 4), scope_code="KUPANG", basis="UCJ")
+    metrics = replace(
+        summary.metrics, probability_reaching_target=Fraction(1, 10_000), run_rate=Fraction(5, 2)
+    )
+    shown = figures(replace(summary, metrics=metrics))
+    assert (shown["probability"], shown["run_rate"]) == ("< 1%", "3")
+    assert [mail_chance(value) for value in (None, Fraction(0), Fraction(9_995, 10_000))] == [
+        "–",
+        "0%",
+        "> 99%",
+    ]

@@ -132,9 +132,9 @@ def unsubscribe_url(subscription: Subscription) -> str:
 
 
 def mail_chance(value: Fraction | None) -> str:
-    """A probability (0–1) as a whole percentage: 3% (the mails write "0%" and "100%" as
-    rounded, without the pages' "< 1%" / "> 99%" bounds; "–" when there is none)."""
-    return formatting.chance(value, bounds=False, empty=formatting.EN_DASH)
+    """A probability (0–1) as the pages and the PDF write it: 3%, "< 1%" / "> 99%" for one
+    that is neither 0 nor 1 but would round to 0% or 100%; "–" when there is none."""
+    return formatting.chance(value, empty=formatting.EN_DASH)
 
 
 def figures(summary: CoverageSummary | None) -> dict[str, str]:
@@ -149,9 +149,7 @@ def figures(summary: CoverageSummary | None) -> dict[str, str]:
         "gap": formatting.number(metrics.gap_count),
         "status": status_words(str(metrics.status)),
         "probability": mail_chance(metrics.probability_reaching_target),
-        "run_rate": formatting.number(
-            None if metrics.run_rate is None else round(metrics.run_rate), minus=formatting.HYPHEN
-        ),
+        "run_rate": formatting.number(metrics.run_rate, minus=formatting.HYPHEN),
         "required_pace": formatting.number(metrics.required_monthly_pace),
         "deadline": formatting.month_year(Period(metrics.period.year, 12)),
     }
