@@ -423,14 +423,13 @@ def _projection_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
 
 
 def _status_sentence(m: ScopeMetrics, values: dict[str, str]) -> str:
-    pace = m.required_monthly_pace
     if m.status == "on_track":
         return (
             _("Status: %(status)s (laju saat ini setidaknya sama dengan laju yang diperlukan).")
             % values
         )
-    if m.status == "at_risk" and pace and m.run_rate is not None:
-        share = math.floor(100 * m.run_rate / pace)
+    if m.status == "at_risk" and m.pace_ratio is not None:
+        share = math.floor(100 * m.pace_ratio)  # the pace ratio of the cards, in whole percent
         return _(
             "Status: %(status)s (laju saat ini baru %(share)s%% dari laju yang diperlukan)."
         ) % {

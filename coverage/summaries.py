@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 from .cache import data_version
 from .calculations import (
+    BreakdownRow,
     CoverageSummary,
     InvalidPeriod,
     Period,
@@ -193,6 +194,12 @@ class DashboardData:
         if self.scope.kind == "region" and self.scope.branch_code:
             return self.reference.region_codes_of_branch(self.scope.branch_code)
         return self.scope.region_codes
+
+    @property
+    def context_region_rows(self) -> list[BreakdownRow]:
+        """The regency rows a page or the PDF shows beside the scope (``context_region_codes``)."""
+        codes = self.context_region_codes
+        return [row for row in self.context.by_region if row.code in codes]
 
     def workforce_source(self, summary: CoverageSummary) -> str:
         """Where the denominator of ``summary`` comes from (the ``source`` column)."""

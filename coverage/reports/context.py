@@ -69,7 +69,7 @@ def report_context(
         "date": long_date(printed.date()),
         "time": dateformat.format(printed, time_of_day_format()),
     }
-    context_rows = [row for row in data.context.by_region if row.code in data.context_region_codes]
+    context_rows = data.context_region_rows
     remaining = m.months_remaining
     return {
         "lang": translation.get_language() or "id",

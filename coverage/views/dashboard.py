@@ -46,7 +46,6 @@ from ..summaries import (
 from .completeness import completeness_context
 from .dashboard_charts import (
     Captions,
-    context_rows,
     heatmap_note,
     link_parts,
     page_charts,
@@ -378,7 +377,7 @@ def _behind_tables(data: DashboardData) -> list[BehindTable]:
         ]
     if scope.kind == "branch":
         return [table("region", "tertinggal", data.summary.by_region)]
-    return [table("region", "tertinggal", context_rows(data))]
+    return [table("region", "tertinggal", data.context_region_rows)]
 
 
 def _segment_rows(data: DashboardData) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import charts, formatting, map_figure, presentation
-from ..calculations import BreakdownRow, Period
+from ..calculations import Period
 from ..formatting import HYPHEN
 from ..summaries import HEATMAP_MAX_REGIONS, DashboardData
 
@@ -43,12 +43,6 @@ def link_parts(name: str) -> tuple[str, str]:
     marker = "CODE"
     before, after = reverse(name, args=[marker]).split(marker)
     return before, after
-
-
-def context_rows(data: DashboardData) -> list[BreakdownRow]:
-    """The regencies shown beside the scope (its branch's, or all of them)."""
-    codes = data.context_region_codes
-    return [row for row in data.context.by_region if row.code in codes]
 
 
 @dataclass(frozen=True)
@@ -143,7 +137,7 @@ def _progress(data: DashboardData, separators: str) -> dict[str, Any]:
 
 
 def _regions(data: DashboardData, separators: str, basis_name: str) -> dict[str, Any]:
-    rows = context_rows(data)
+    rows = data.context_region_rows
     return charts.region_coverage_figure(
         names=[row.name for row in rows],
         coverage=_floats([row.coverage_pct for row in rows]),
