@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import ROOT, Result, goal, load_average, log, not_available, stats
-from .serve import _free_port, _get, _stop
+from .serve import _free_port, _get, _stop, collectstatic
 
 TITLE = "Overview in a browser (Chromium, 1366×768, CPU 1× and 4×)"
 COMMAND = ".venv/bin/python -m benchmarks --only browser"
@@ -115,13 +115,7 @@ def run(*, quick: bool, database_url: str) -> Result:
         DATABASE_URL=database_url,
     )
     log("browser: collectstatic (hashed, compressed)")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
+    collectstatic(env, timeout=300)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")

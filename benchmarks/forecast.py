@@ -50,16 +50,22 @@ def _scopes() -> list[tuple[int, int, tuple[int, ...]]]:
     return scopes
 
 
+def _forecast(period: Period, scope: tuple[int, int, tuple[int, ...]]) -> None:
+    """One scope's forecast with its monthly band, as a page runs it."""
+    active, target, changes = scope
+    fc.forecast(
+        period=period,
+        active=active,
+        target_count=target,
+        status="off_track",
+        changes=changes,
+        months_remaining=12 - period.month,
+    )
+
+
 def _overview(period: Period) -> None:
-    for active, target, changes in _scopes():
-        fc.forecast(
-            period=period,
-            active=active,
-            target_count=target,
-            status="off_track",
-            changes=changes,
-            months_remaining=12 - period.month,
-        )
+    for scope in _scopes():
+        _forecast(period, scope)
 
 
 def _area_metrics(period: Period) -> list[ScopeMetrics]:
@@ -87,15 +93,7 @@ def _area_metrics(period: Period) -> list[ScopeMetrics]:
 def _overview_as_served(period: Period, areas: list[ScopeMetrics]) -> None:
     """What an uncached overview runs: the province's forecast with its monthly band,
     and the December forecasts of its 28 branch and regency rows in one batch."""
-    active, target, changes = _scopes()[0]
-    fc.forecast(
-        period=period,
-        active=active,
-        target_count=target,
-        status="off_track",
-        changes=changes,
-        months_remaining=12 - period.month,
-    )
+    _forecast(period, _scopes()[0])
     with_december_forecasts(areas)
 
 

@@ -56,6 +56,17 @@ def _wrk() -> str | None:
     return shutil.which("wrk")
 
 
+def collectstatic(env: dict[str, str], *, timeout: int) -> None:
+    """``manage.py collectstatic`` (hashed, compressed files) in ``env``, as production runs it."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=timeout,
+    )
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -198,13 +209,7 @@ def run(*, quick: bool, database_url: str) -> Result:
     }
     env.update(DEBUG="false", ALLOWED_HOSTS="127.0.0.1", DATABASE_URL=database_url)
     log("serve: collectstatic")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
+    collectstatic(env, timeout=120)
     rows: list[Result] = []
     tails: Result = {}
     for label, key, redis_url in CACHES:
