@@ -162,7 +162,11 @@ class ServiceWriteAdmin(KeyedAdmin):
             super().log_deletions(request, [obj])  # type: ignore[arg-type]
 
     def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
-        raise NotImplementedError
+        """Each admin deletes through its own service; one that names none deletes nothing
+        and says so (a refusal shown as a message, never a delete around the change log)."""
+        raise services.AdminWriteRefused(
+            _("Data jenis ini tidak dapat dihapus dari admin; tidak ada yang dihapus.")
+        )
 
     def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
         if self._refused(request):
@@ -414,7 +418,9 @@ class ScopedFigureAdmin(ServiceWriteAdmin):
     """Object permissions of a figure follow the branch it belongs to (``None``: province)."""
 
     def figure_branch(self, obj: Any) -> str | None:
-        raise NotImplementedError
+        """The branch a figure belongs to; each admin names it. By default none: a
+        province figure, which only province-wide users may see and change."""
+        return None
 
     def object_visible(self, request: HttpRequest, obj: Any) -> bool:
         return _in_view_scope(request, self.figure_branch(obj))

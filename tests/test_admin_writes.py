@@ -10,11 +10,17 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from coverage import services
+from coverage.admin import ServiceWriteAdmin
 from coverage.calculations import Period
 from coverage.models import ChangeLog, MonthlyTotal, ParticipantCount, Target, WorkforceFigure
 from coverage.records import TargetRecord, WorkforceRecord
@@ -257,3 +263,21 @@ def test_a_branch_admin_cannot_add_a_workforce_figure_for_another_branch(
          "source": "x"},
     )  # fmt: skip
     assert not WorkforceFigure.objects.exists()
+
+
+def test_an_admin_without_its_own_delete_service_deletes_nothing_and_says_so(
+    admin_user: User,
+) -> None:
+    """The base admin's delete hook refuses (a message, no delete, no log row): a new admin
+    that forgets to name its service cannot delete around the change log."""
+    request = RequestFactory().post(ADMIN_URL)
+    request.user = admin_user
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    logged = ChangeLog.objects.count()
+    ServiceWriteAdmin(ParticipantCount, django_admin.site).delete_model(request, a_count())
+    assert a_count().pk is not None
+    assert ChangeLog.objects.count() == logged
+    assert [str(m) for m in get_messages(request)] == [
+        "Data jenis ini tidak dapat dihapus dari admin; tidak ada yang dihapus."
+    ]
